@@ -1,0 +1,149 @@
+"""Configuration classes.
+
+Every setting can be overridden from the environment so that one image serves development,
+CI and production. ``create_app`` picks the class from ``LMS_CONFIG`` (development,
+testing, production; production when unset, so a forgotten variable fails safe).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default=None):
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None:
+        return list(default)
+    value = value.strip()
+    if value.startswith("["):
+        return list(json.loads(value))
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def default_sqlite_url() -> str:
+    return f"sqlite:///{BASE_DIR / 'instance' / 'lms.sqlite'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Let people paste the usual ``postgres://`` URL; we drive PostgreSQL with psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+    SECRET_KEY = env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(env("DATABASE_URL", default_sqlite_url()))
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Sessions and cookies. Secure flags are on in production; see ProductionConfig.
+    SESSION_COOKIE_NAME = "lms_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("LMS_SECURE_COOKIES", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = env_bool("LMS_SECURE_COOKIES", False)
+    REMEMBER_COOKIE_DURATION = timedelta(days=env_int("LMS_REMEMBER_DAYS", 14))
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("LMS_SESSION_HOURS", 12))
+
+    # CSRF tokens live as long as the session, so a slow quiz-taker keeps their answers.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_I18N_ENABLED = True
+
+    BABEL_DEFAULT_LOCALE = env("LMS_DEFAULT_LOCALE", "sv")
+    BABEL_DEFAULT_TIMEZONE = env("LMS_TIMEZONE", "Europe/Stockholm")
+    LMS_LOCALES = ("sv", "en")
+
+    RATELIMIT_STORAGE_URI = env("LMS_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = env_bool("LMS_RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LMS_LOGIN_LIMIT_PER_ADDRESS = env("LMS_LOGIN_LIMIT_PER_ADDRESS", "20 per minute;200 per hour")
+    LMS_LOGIN_LIMIT_PER_ACCOUNT = env("LMS_LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour")
+    LMS_FORM_LIMIT = env("LMS_FORM_LIMIT", "10 per minute;100 per hour")
+
+    LMS_PLUGINS = env_list(
+        "LMS_PLUGINS", ["catalog", "enrolment", "quizzes", "certificates", "reports"]
+    )
+    LMS_DISABLED_PLUGINS = env_list("LMS_DISABLED_PLUGINS", [])
+    LMS_ENTRY_POINT_PLUGINS = env_bool("LMS_ENTRY_POINT_PLUGINS", True)
+
+    LMS_COURSES_DIR = env("LMS_COURSES_DIR", str(BASE_DIR / "courses"))
+    LMS_DEMO = env_bool("LMS_DEMO", False)
+    LMS_HSTS = env_bool("LMS_HSTS", False)
+    LMS_HSTS_MAX_AGE = env_int("LMS_HSTS_MAX_AGE", 63072000)
+    LMS_TRUSTED_PROXIES = env_int("LMS_TRUSTED_PROXIES", 0)
+    LMS_PASSWORD_RESET_HOURS = env_int("LMS_PASSWORD_RESET_HOURS", 2)
+    # Training records are kept; a deactivated person's name and e-mail are replaced only
+    # after this many days (archive law and GMP want the records, GDPR the minimum).
+    LMS_RETENTION_DAYS = env_int("LMS_RETENTION_DAYS", 365 * 10)
+    LMS_BASE_URL = env("LMS_BASE_URL", "")
+
+    # Certificates: the Ed25519 signing key (base64 of the 32-byte raw private key; without
+    # it a key is derived from SECRET_KEY), the verification throttle, the expiry warning.
+    LMS_CERT_SIGNING_KEY = env("LMS_CERT_SIGNING_KEY")
+    LMS_VERIFY_LIMIT = env("LMS_VERIFY_LIMIT", "30 per minute;300 per hour")
+    LMS_EXPIRY_WARNING_DAYS = env_int("LMS_EXPIRY_WARNING_DAYS", 60)
+
+    MAIL_SERVER = env("LMS_MAIL_SERVER", "")
+    MAIL_PORT = env_int("LMS_MAIL_PORT", 587)
+    MAIL_USERNAME = env("LMS_MAIL_USERNAME", "")
+    MAIL_PASSWORD = env("LMS_MAIL_PASSWORD", "")
+    MAIL_USE_TLS = env_bool("LMS_MAIL_USE_TLS", True)
+    MAIL_SENDER = env("LMS_MAIL_SENDER", "ATMP Learn <no-reply@atmp-learn.invalid>")
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = env_bool("FLASK_DEBUG", False)
+    SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-not-for-production")
+    LMS_DEMO = env_bool("LMS_DEMO", True)
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-0123456789abcdef"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    RATELIMIT_STORAGE_URI = "memory://"
+    LMS_ENTRY_POINT_PLUGINS = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = env_bool("LMS_SECURE_COOKIES", True)
+    REMEMBER_COOKIE_SECURE = env_bool("LMS_SECURE_COOKIES", True)
+    LMS_HSTS = env_bool("LMS_HSTS", True)
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,140 @@
+"""Site admins manage people: find them, change role and centre, deactivate, anonymise."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, or_, select
+from wtforms import SelectChoice, SelectField
+
+from lms.access import roles_required
+from lms.auth import services
+from lms.extensions import db, unicode_lower
+from lms.labels import ROLE_LABELS
+from lms.models import AuditEvent, Centre, Role, User
+
+bp = Blueprint("admin", __name__, template_folder="templates")
+
+PAGE_SIZE = 50
+
+
+class AccountForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
+    centre = SelectField(_l("Centre"), coerce=int)
+
+
+class ConfirmForm(FlaskForm):
+    """A POST button: CSRF only."""
+
+
+def _centre_choices() -> list[SelectChoice]:
+    centres = db.session.scalars(select(Centre).order_by(Centre.name))
+    return [SelectChoice(c.id, c.label) for c in centres]
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users")
+@roles_required(Role.site_admin)
+def users():
+    query = request.args.get("q", "").strip().lower()
+    page = max(request.args.get("page", 1, type=int), 1)
+    statement = select(User).order_by(User.name, User.id)
+    if query:
+        pattern = f"%{query}%"
+        statement = statement.where(
+            or_(unicode_lower(User.name).like(pattern), unicode_lower(User.email).like(pattern))
+        )
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    people = db.session.scalars(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    return render_template(
+        "admin/users.html", people=people, q=query, page=page, pages=pages, total=total
+    )
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.site_admin)
+def user(user_id: int):
+    person = _user_or_404(user_id)
+    form = AccountForm(obj=None)
+    form.centre.choices = _centre_choices()
+    if request.method == "GET":
+        form.role.data = person.role.value
+        form.centre.data = person.centre_id
+    if form.validate_on_submit():
+        if person.id == current_user.id and form.role.data != Role.site_admin.value:
+            flash(_("You cannot take the site admin role from yourself."), "error")
+        else:
+            services.set_role(person, Role(form.role.data), actor=current_user)
+            if form.centre.data != person.centre_id:
+                services.update_profile(
+                    person,
+                    name=person.name,
+                    centre_id=form.centre.data,
+                    profession=person.profession,
+                )
+            flash(_("The account is saved."), "success")
+            return redirect(url_for("admin.user", user_id=person.id))
+    history = db.session.scalars(
+        select(AuditEvent)
+        .where(or_(AuditEvent.subject_id == person.id, AuditEvent.actor_id == person.id))
+        .order_by(AuditEvent.id.desc())
+        .limit(30)
+    ).all()
+    due = services.anonymisable_from(person)
+    return render_template(
+        "admin/user.html",
+        person=person,
+        form=form,
+        confirm=ConfirmForm(),
+        history=history,
+        anonymise_due=due,
+        anonymise_due_text=format_date(due) if due else None,
+    ), (422 if form.errors else 200)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles_required(Role.site_admin)
+def set_active(user_id: int):
+    person = _user_or_404(user_id)
+    form = ConfirmForm()
+    activate = request.form.get("active") == "1"
+    if form.validate_on_submit():
+        if person.id == current_user.id:
+            flash(_("You cannot deactivate yourself."), "error")
+        elif person.anonymised_at is not None:
+            flash(_("An anonymised account cannot be reactivated."), "error")
+        else:
+            services.set_active(person, activate, actor=current_user)
+            flash(
+                _("The account is active.") if activate else _("The account is deactivated."),
+                "success",
+            )
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/anonymise", methods=["POST"])
+@roles_required(Role.site_admin)
+def anonymise(user_id: int):
+    person = _user_or_404(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.anonymise(person, actor=current_user)
+        except services.NotYetAnonymisable:
+            flash(
+                _("This account cannot be anonymised yet: the retention period has not ended."),
+                "error",
+            )
+        else:
+            flash(_("The personal data is replaced; the training records are kept."), "success")
+    return redirect(url_for("admin.user", user_id=person.id))

@@ -1,0 +1,270 @@
+"""Account logic and writes: registration, login, sessions, passwords, roles.
+
+Views stay thin and call these. Every write commits once, so a failure leaves nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from lms import audit, events
+from lms.auth.mail import send_mail
+from lms.auth.passwords import hash_password, needs_rehash, verify_password
+from lms.extensions import db
+from lms.models import AuditEvent, Profession, Role, User, utcnow
+
+RESET_SALT = "lms.password-reset"
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+class EmailTaken(Exception):
+    pass
+
+
+def register_user(
+    *,
+    email: str,
+    name: str,
+    password: str | None,
+    centre_id: int | None,
+    profession: Profession,
+    role: Role = Role.learner,
+    locale: str | None = None,
+) -> User:
+    user = User(
+        email=normalise_email(email),
+        name=name.strip(),
+        password_hash=hash_password(password) if password else None,
+        centre_id=centre_id,
+        profession=profession,
+        role=role,
+        locale=locale,
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise EmailTaken(email) from exc
+    audit.record("user.registered", actor=user, subject=user, role=str(role))
+    db.session.commit()
+    events.emit(
+        events.user_registered,
+        events.UserRegistered(user_id=user.id, centre_id=user.centre_id, at=user.created_at),
+    )
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Failures are audited."""
+    user = find_user_by_email(email)
+    stored_hash = user.password_hash if user else None
+    # argon2 is slow on purpose: end the transaction first, so the check never holds the
+    # database (on SQLite a login POST holds the one write lock; 200 logins at once queued
+    # behind each other's hashing past the busy timeout: "database is locked").
+    db.session.commit()
+    ok = verify_password(stored_hash, password)
+    if not ok or user is None or not user.active:
+        audit.record(
+            "login.failed",
+            subject=user,
+            email=normalise_email(email)[:254],
+            reason="inactive" if ok and user is not None else "credentials",
+        )
+        db.session.commit()
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_session(user: User, *, remember: bool = False) -> None:
+    user.last_login_at = utcnow()
+    audit.record("login.succeeded", actor=user, subject=user)
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
+def end_session(user: User) -> None:
+    """Log out everywhere this session's cookie was copied to: old cookies stop working."""
+    user.session_version += 1
+    audit.record("logout", actor=user, subject=user)
+    db.session.commit()
+    logout_user()
+
+
+def change_password(user: User, new_password: str, *, actor: User | None = None) -> None:
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    audit.record("password.changed", actor=actor or user, subject=user)
+    db.session.commit()
+
+
+def set_role(user: User, role: Role, *, actor: User) -> None:
+    old = user.role
+    if old == role:
+        return
+    user.role = role
+    user.session_version += 1
+    audit.record("role.changed", actor=actor, subject=user, old=str(old), new=str(role))
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, *, actor: User | None) -> None:
+    if user.active == active:
+        return
+    if active and user.anonymised_at is not None:
+        raise ValueError("an anonymised account cannot be reactivated")
+    user.active = active
+    user.deactivated_at = None if active else utcnow()
+    user.session_version += 1
+    audit.record("user.activated" if active else "user.deactivated", actor=actor, subject=user)
+    db.session.commit()
+
+
+def anonymisable_from(user: User) -> datetime | None:
+    """When the person's data may be replaced, or None while the account is active."""
+    if user.active or user.deactivated_at is None or user.anonymised_at is not None:
+        return None
+    return user.deactivated_at + timedelta(days=current_app.config["LMS_RETENTION_DAYS"])
+
+
+class NotYetAnonymisable(Exception):
+    pass
+
+
+def anonymise(user: User, *, actor: User) -> None:
+    """Replace name and e-mail after the retention period; keep every training record.
+
+    Centre and profession stay, so the centres' statistics stay right; plugins replace the
+    copies they hold (certificates) when they receive ``user_anonymised``.
+    """
+    due = anonymisable_from(user)
+    if due is None or utcnow() < due:
+        raise NotYetAnonymisable(due)
+    user.name = f"Anonymised person {user.id}"
+    user.email = f"anonymised-{user.id}@anonymised.invalid"
+    user.password_hash = None
+    user.locale = None
+    user.anonymised_at = utcnow()
+    user.session_version += 1
+    audit.record("user.anonymised", actor=actor, subject=user)
+    db.session.commit()
+    events.emit(
+        events.user_anonymised, events.UserAnonymised(user_id=user.id, at=user.anonymised_at)
+    )
+
+
+def personal_data(user: User) -> dict:
+    """Everything we hold about a person, for them to download (GDPR art. 15)."""
+    audit_rows = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.subject_id == user.id).order_by(AuditEvent.id)
+    )
+    data = {
+        "account": {
+            "name": user.name,
+            "email": user.email,
+            "profession": user.profession.value,
+            "role": user.role.value,
+            "centre": user.centre.label if user.centre else None,
+            "language": user.locale,
+            "created_at": user.created_at.isoformat(),
+            "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        },
+        "security_log": [
+            {"at": row.at.isoformat(), "action": row.action, "ip": row.ip} for row in audit_rows
+        ],
+    }
+    for section, value in events.emit(
+        events.personal_data, events.PersonalDataRequest(user_id=user.id)
+    ):
+        data[section] = value
+    audit.record("personal_data.downloaded", actor=user, subject=user)
+    db.session.commit()
+    return data
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+    db.session.commit()
+
+
+def update_profile(user: User, *, name: str, centre_id: int | None, profession) -> None:
+    user.name = name.strip()
+    user.centre_id = centre_id
+    user.profession = profession
+    audit.record("profile.updated", actor=user, subject=user)
+    db.session.commit()
+
+
+# Password reset ---------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _fingerprint(user: User) -> str:
+    # Changes when the password changes, so a token works once only.
+    return (user.password_hash or "none")[-16:] + f":{user.session_version}"
+
+
+def make_reset_token(user: User) -> str:
+    return _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    max_age = current_app.config["LMS_PASSWORD_RESET_HOURS"] * 3600
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.active or data.get("f") != _fingerprint(user):
+        return None
+    return user
+
+
+def send_reset_mail(email: str) -> None:
+    """Mail a reset link if the account exists; say nothing either way (no enumeration)."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        audit.record("password.reset_requested", email=normalise_email(email)[:254], known=False)
+        db.session.commit()
+        return
+    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Reset your ATMP Learn password")
+        body = _(
+            "Hello %(name)s,\n\nSomeone asked to reset the password of your ATMP Learn "
+            "account. Open this link within %(hours)d hours to choose a new password:\n\n"
+            "%(link)s\n\nIf it was not you, ignore this message; your password stays as it is.",
+            name=user.name,
+            hours=current_app.config["LMS_PASSWORD_RESET_HOURS"],
+            link=link,
+        )
+    audit.record("password.reset_requested", subject=user, known=True)
+    db.session.commit()
+    send_mail(user.email, subject, body)
+
+
+def reset_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    audit.record("password.reset", actor=user, subject=user)
+    db.session.commit()

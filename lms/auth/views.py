@@ -1,0 +1,205 @@
+"""Account pages. Thin: forms in, services do the work, templates show the result."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from lms.access import login_required, public
+from lms.auth import services
+from lms.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    profession_choices,
+)
+from lms.auth.passwords import verify_password
+from lms.auth.redirects import safe_next
+from lms.extensions import db, limiter
+from lms.models import Centre, Profession
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _account_key() -> str:
+    return "account:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _limit(name: str) -> str:
+    return current_app.config[name]
+
+
+def _centre_choices(prompt: bool = False) -> list[SelectChoice]:
+    centres = db.session.scalars(db.select(Centre).order_by(Centre.name))
+    choices = [SelectChoice(c.id, c.label) for c in centres]
+    if prompt:
+        choices.insert(0, SelectChoice("", _("Choose your centre")))
+    return choices
+
+
+def _home() -> str:
+    return url_for("core.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: _limit("LMS_LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
+@limiter.limit(
+    lambda: _limit("LMS_LOGIN_LIMIT_PER_ACCOUNT"), key_func=_account_key, methods=["POST"]
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), _home()))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            session.clear()
+            services.start_session(user, remember=form.remember.data)
+            if user.locale:
+                session["lang"] = user.locale
+            return redirect(safe_next(request.args.get("next"), _home()))
+        form.password.errors.append(_("The e-mail address or password is wrong."))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    services.end_session(current_user._get_current_object())
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: _limit("LMS_FORM_LIMIT"), methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(_home())
+    form = RegisterForm()
+    form.centre.choices = _centre_choices(prompt=True)
+    form.profession.choices = profession_choices(prompt=True)
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                centre_id=form.centre.data,
+                profession=Profession(form.profession.data),
+                locale=session.get("lang"),
+            )
+        except services.EmailTaken:
+            # Say what happened without confirming more than the user already typed.
+            form.email.errors.append(
+                _("An account with this e-mail address exists. Log in or reset the password.")
+            )
+        else:
+            session.clear()
+            services.start_session(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            return redirect(_home())
+    status = 422 if form.errors else 200
+    return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    user = current_user._get_current_object()
+    form = ProfileForm(obj=None if request.method == "POST" else user)
+    form.centre.choices = _centre_choices()
+    form.profession.choices = profession_choices()
+    if request.method == "GET":
+        form.centre.data = user.centre_id
+        form.profession.data = user.profession.value
+    if form.validate_on_submit():
+        services.update_profile(
+            user,
+            name=form.name.data,
+            centre_id=form.centre.data,
+            profession=Profession(form.profession.data),
+        )
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("auth.profile"))
+    status = 422 if form.errors else 200
+    return render_template("auth/profile.html", form=form, user=user), status
+
+
+@bp.route("/my-data.json")
+@login_required
+def my_data():
+    """Everything we hold about the person, as JSON (GDPR art. 15)."""
+    data = services.personal_data(current_user._get_current_object())
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = 'attachment; filename="atmp-learn-my-data.json"'
+    return response
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    user = current_user._get_current_object()
+    form = ChangePasswordForm()
+    form.user_email, form.user_name = user.email, user.name
+    if form.validate_on_submit():
+        if not verify_password(user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("The current password is wrong."))
+        else:
+            services.change_password(user, form.password.data)
+            # The session counter moved on: log this browser in again, others stay out.
+            services.start_session(user)
+            flash(_("Your password is changed. Other devices are logged out."), "success")
+            return redirect(url_for("auth.profile"))
+    status = 422 if form.errors else 200
+    return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: _limit("LMS_FORM_LIMIT"), methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.send_reset_mail(form.email.data)
+        flash(
+            _("If an account has this address, we have sent it a link to set a new password."),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: _limit("LMS_FORM_LIMIT"), methods=["POST"])
+def reset_password(token: str):
+    user = services.user_for_reset_token(token)
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    form.user_email, form.user_name = user.email, user.name
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        flash(_("Your new password is set. Log in with it."), "success")
+        return redirect(url_for("auth.login"))
+    status = 422 if form.errors else 200
+    return render_template("auth/reset_password.html", form=form), status

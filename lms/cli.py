@@ -1,0 +1,161 @@
+"""``flask lms ...``: the commands operators and educators run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from lms.auth import services as auth_services
+from lms.auth.passwords import password_problem
+from lms.backup import BackupError, backup, restore
+from lms.content import check_courses
+from lms.content.sync import sync_courses
+from lms.deploy import deploy_problems
+from lms.extensions import db
+from lms.models import Centre, Profession, Role, User, seed_centres
+
+lms_cli = AppGroup("lms", help="ATMP Learn administration.")
+
+DEMO_PASSWORD = "demo-atmp-2026"
+DEMO_ACCOUNTS = (
+    ("nurse@example.com", "Nora Nurse (demo)", Profession.nurse, Role.learner),
+    ("pharmacist@example.com", "Per Pharmacist (demo)", Profession.pharmacist, Role.learner),
+    ("educator@example.com", "Eva Educator (demo)", Profession.researcher, Role.educator),
+    (
+        "centre-admin@example.com",
+        "Cecilia Centre Admin (demo)",
+        Profession.other,
+        Role.centre_admin,
+    ),
+    ("admin@example.com", "Sam Site Admin (demo)", Profession.other, Role.site_admin),
+)
+
+
+@lms_cli.command("create-admin")
+@click.option("--email", prompt=True, help="E-mail address of the new site admin.")
+@click.option("--name", prompt=True, help="Full name.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Password (prompted, not echoed, when left out).",
+)
+@click.option("--centre", "centre_slug", default=None, help="Centre slug, e.g. karolinska.")
+def create_admin(email: str, name: str, password: str, centre_slug: str | None) -> None:
+    """Create the first real site admin (there are no default accounts outside demo mode)."""
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise click.ClickException(problem)
+    if auth_services.find_user_by_email(email):
+        raise click.ClickException(f"an account with {email} exists already")
+    centre_id = None
+    if centre_slug:
+        centre = db.session.scalar(select(Centre).where(Centre.slug == centre_slug))
+        if centre is None:
+            raise click.ClickException(f"no centre {centre_slug!r}")
+        centre_id = centre.id
+    user = auth_services.register_user(
+        email=email,
+        name=name,
+        password=password,
+        centre_id=centre_id,
+        profession=Profession.other,
+        role=Role.site_admin,
+    )
+    click.echo(f"site admin {user.email} created")
+
+
+@lms_cli.command("check-deploy")
+def check_deploy() -> None:
+    """List what this configuration gets wrong for production; exit 1 if anything."""
+    problems = deploy_problems(current_app.config)
+    for problem in problems:
+        click.echo(f"- {problem}")
+    if problems:
+        click.echo(f"{len(problems)} problem(s) for a production deployment.")
+        sys.exit(1)
+    click.echo("No problems found for a production deployment.")
+
+
+@lms_cli.command("seed-demo")
+def seed_demo() -> None:
+    """Create one demo account per role (only when LMS_DEMO is on)."""
+    if not current_app.config.get("LMS_DEMO"):
+        raise click.ClickException("demo mode is off (set LMS_DEMO=1); no demo accounts made")
+    seed_centres()
+    karolinska = db.session.scalar(select(Centre).where(Centre.slug == "karolinska"))
+    for email, name, profession, role in DEMO_ACCOUNTS:
+        if db.session.scalar(select(User).where(User.email == email)):
+            continue
+        auth_services.register_user(
+            email=email,
+            name=name,
+            password=DEMO_PASSWORD,
+            centre_id=karolinska.id if karolinska else None,
+            profession=profession,
+            role=role,
+        )
+        click.echo(f"demo account {email} ({role.value}) / {DEMO_PASSWORD}")
+
+
+@lms_cli.command("check-courses")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def check_courses_command(path: Path | None) -> None:
+    """Check course files; print every problem as path:line: message."""
+    root = path or Path(current_app.config["LMS_COURSES_DIR"])
+    problems = check_courses(root)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s).", err=True)
+        sys.exit(1)
+    click.echo(f"{root}: no problems.")
+
+
+@lms_cli.command("sync-courses")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def sync_courses_command(path: Path | None) -> None:
+    """Load checked courses into the database; refuse those that do not check."""
+    root = path or Path(current_app.config["LMS_COURSES_DIR"])
+    results = sync_courses(root)
+    for result in results:
+        click.echo(str(result))
+    if any(result.outcome == "refused" for result in results):
+        sys.exit(1)
+
+
+@lms_cli.command("backup")
+@click.argument("target", type=click.Path(path_type=Path))
+def backup_command(target: Path) -> None:
+    """Write a consistent backup of the database to TARGET (safe while the app runs)."""
+    try:
+        backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup written to {target}")
+
+
+@lms_cli.command("restore")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the database with the backup in SOURCE. Stop the app first."""
+    if not yes:
+        click.confirm("This replaces every row in the database. Go on?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restored from {source}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(lms_cli)

@@ -1,0 +1,213 @@
+"""The named signals plugins talk through.
+
+Plugins never import each other. A plugin sends one of these signals with a frozen
+dataclass payload (never a database row, so no receiver reaches into another plugin's
+tables), and other plugins connect receivers in their ``init_app``. Signals are sent with
+the application as sender and receivers connect for that sender only, so two apps in one
+process (tests, a worker) never see each other's events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from blinker import Namespace
+from flask import Flask, current_app
+
+signals = Namespace()
+
+user_registered = signals.signal(
+    "user-registered",
+    doc="Sent by auth after a new account is stored. Payload: UserRegistered.",
+)
+module_completed = signals.signal(
+    "module-completed",
+    doc="Sent by enrolment when a learner has finished a module. Payload: ModuleCompleted.",
+)
+quiz_passed = signals.signal(
+    "quiz-passed",
+    doc="Sent by quizzes when a finished attempt reaches the pass mark. Payload: QuizPassed.",
+)
+course_completed = signals.signal(
+    "course-completed",
+    doc=(
+        "Sent by enrolment exactly once per enrolment and course version when nothing blocks "
+        "completion any more. Payload: CourseCompleted."
+    ),
+)
+certificate_issued = signals.signal(
+    "certificate-issued",
+    doc="Sent by certificates after a certificate is stored. Payload: CertificateIssued.",
+)
+ensure_enrolment = signals.signal(
+    "ensure-enrolment",
+    doc=(
+        "Sent by a plugin that needs the learner enrolled, e.g. quizzes when a learner opens a "
+        "quiz. Payload: EnrolmentRequest. The enrolment plugin returns the enrolment id, "
+        "enrolling the learner first when ``enrol_if_open`` is set and the course is open; "
+        "it returns None when the learner is not (and may not become) enrolled. No receiver "
+        "(enrolment switched off) means the caller decides alone."
+    ),
+)
+course_page_panels = signals.signal(
+    "course-page-panels",
+    doc=(
+        "Sent by catalog while rendering a course page. Payload: CoursePage. Receivers return "
+        "a Markup snippet (their own template, e.g. progress and the enrol button) or None."
+    ),
+)
+module_page_panels = signals.signal(
+    "module-page-panels",
+    doc=(
+        "Sent by catalog while rendering a module page. Payload: ModulePage. Receivers return "
+        "a Markup snippet (e.g. the mark-as-done button, the quiz link) or None."
+    ),
+)
+dashboard_panels = signals.signal(
+    "dashboard-panels",
+    doc=(
+        "Sent by enrolment while rendering the learner dashboard /me/. Payload: Dashboard. "
+        "Receivers return a Markup snippet (e.g. certificates) or None."
+    ),
+)
+personal_data = signals.signal(
+    "personal-data",
+    doc=(
+        "Sent by the core when a person downloads their own data (GDPR art. 15). Payload: "
+        "PersonalDataRequest. Each receiver returns (section name, JSON-serialisable data)."
+    ),
+)
+user_anonymised = signals.signal(
+    "user-anonymised",
+    doc=(
+        "Sent by the core after a person's account is anonymised at the end of the retention "
+        "period. Payload: UserAnonymised. Receivers replace personal data they hold in copies "
+        "(e.g. names on certificates) and keep the records themselves."
+    ),
+)
+completion_blockers = signals.signal(
+    "completion-blockers",
+    doc=(
+        "Sent by enrolment to ask what still blocks completion of an enrolment. Payload: "
+        "CompletionQuery. Each receiver returns a list of human-readable reasons (empty: "
+        "nothing blocks)."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class UserRegistered:
+    user_id: int
+    centre_id: int | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ModuleCompleted:
+    user_id: int
+    course_id: int
+    version_id: int
+    module_id: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class QuizPassed:
+    user_id: int
+    course_id: int
+    version_id: int
+    quiz_id: int
+    module_id: int | None
+    attempt_id: int
+    score_percent: float
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CourseCompleted:
+    user_id: int
+    course_id: int
+    version_id: int
+    enrolment_id: int
+    completion_id: int
+    at: datetime
+    score_percent: float | None = None  # of the closing quiz, when the course has one
+
+
+@dataclass(frozen=True)
+class CertificateIssued:
+    user_id: int
+    course_id: int
+    version_id: int
+    certificate_id: int
+    code: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class EnrolmentRequest:
+    user_id: int
+    course_id: int
+    version_id: int
+    enrol_if_open: bool = False
+
+
+@dataclass(frozen=True)
+class CoursePage:
+    user_id: int | None
+    course_id: int
+    version_id: int
+    course_slug: str
+
+
+@dataclass(frozen=True)
+class ModulePage:
+    user_id: int | None
+    course_id: int
+    version_id: int
+    module_id: int
+    course_slug: str
+    module_slug: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    user_id: int
+
+
+@dataclass(frozen=True)
+class PersonalDataRequest:
+    user_id: int
+
+
+@dataclass(frozen=True)
+class UserAnonymised:
+    user_id: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CompletionQuery:
+    user_id: int
+    course_id: int
+    version_id: int
+    enrolment_id: int
+
+
+def connect(app: Flask, signal, receiver: Callable[..., Any]) -> None:
+    """Connect a module-level receiver for this app only (blinker keeps weak references)."""
+    signal.connect(receiver, sender=app, weak=True)
+
+
+def emit(signal, payload) -> list[Any]:
+    """Send ``payload`` from the current app; returns the receivers' return values."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return [value for _receiver, value in signal.send(app, payload=payload)]
+
+
+def panels(signal, payload) -> list[Any]:
+    """The non-empty snippets receivers return for a page, in a stable order."""
+    return [value for value in emit(signal, payload) if value]

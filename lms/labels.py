@@ -1,0 +1,34 @@
+"""Translatable names for the enums people see."""
+
+from flask_babel import lazy_gettext as _l
+
+from lms.models import Profession, Role
+
+PROFESSION_LABELS = {
+    Profession.nurse: _l("Nurse"),
+    Profession.pharmacist: _l("Pharmacist"),
+    Profession.researcher: _l("Researcher"),
+    Profession.physician: _l("Physician"),
+    Profession.other: _l("Other"),
+}
+
+ROLE_LABELS = {
+    Role.learner: _l("Learner"),
+    Role.educator: _l("Educator"),
+    Role.centre_admin: _l("Centre admin"),
+    Role.site_admin: _l("Site admin"),
+}
+
+
+def profession_label(value) -> str:
+    try:
+        return str(PROFESSION_LABELS[Profession(value)])
+    except ValueError:
+        return str(value)
+
+
+def role_label(value) -> str:
+    try:
+        return str(ROLE_LABELS[Role(value)])
+    except ValueError:
+        return str(value)

@@ -1,0 +1,36 @@
+"""What every template can use: navigation from the plugins, the language form, labels."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from lms.auth.forms import LanguageForm
+from lms.labels import profession_label, role_label
+from lms.plugins import nav_entries
+
+
+def _context():
+    """Built once per request: a page and the panels the plugins render into it share it."""
+    built = g.get("lms_template_context")
+    if built is None:
+        built = g.lms_template_context = _build()
+    return built
+
+
+def _build() -> dict:
+    user = current_user if current_user.is_authenticated else None
+    lang_form = LanguageForm(formdata=None, lang=str(get_locale()))
+    return {
+        "nav_entries": nav_entries(current_app, user),
+        "lang_form": lang_form,
+        "current_locale": str(get_locale()),
+        "profession_label": profession_label,
+        "role_label": role_label,
+        "request_path": request.full_path.rstrip("?"),
+    }
+
+
+def init_templating(app: Flask) -> None:
+    app.context_processor(_context)

@@ -1,0 +1,82 @@
+"""``flask lms create-admin`` and ``flask lms seed-demo``."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.models import AuditEvent, Role, User
+
+
+def test_create_admin(runner):
+    result = runner.invoke(
+        args=[
+            "lms",
+            "create-admin",
+            "--email",
+            "Chief@Example.com",
+            "--name",
+            "Chief Admin",
+            "--password",
+            "a long admin passphrase",
+            "--centre",
+            "umea",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "chief@example.com"))
+    assert user.role is Role.site_admin
+    assert user.centre.slug == "umea"
+
+
+def test_create_admin_refuses_a_weak_password(runner):
+    result = runner.invoke(
+        args=[
+            "lms",
+            "create-admin",
+            "--email",
+            "a@example.com",
+            "--name",
+            "A",
+            "--password",
+            "password",
+        ]
+    )
+    assert result.exit_code != 0
+    assert "Lösenordet är för vanligt" in result.output  # the default locale is Swedish
+    assert db.session.scalar(select(User)) is None
+
+
+def test_create_admin_refuses_an_existing_email(runner, make_user):
+    make_user(email="taken@example.com")
+    result = runner.invoke(
+        args=[
+            "lms",
+            "create-admin",
+            "--email",
+            "TAKEN@example.com",
+            "--name",
+            "A",
+            "--password",
+            "a long admin passphrase",
+        ]
+    )
+    assert result.exit_code != 0
+    assert "exists already" in result.output
+
+
+def test_seed_demo_refused_outside_demo_mode(runner):
+    result = runner.invoke(args=["lms", "seed-demo"])
+    assert result.exit_code != 0
+    assert "demo mode is off" in result.output
+    assert db.session.scalar(select(User)) is None
+
+
+def test_seed_demo_makes_one_account_per_role_and_is_idempotent(app, runner):
+    app.config["LMS_DEMO"] = True
+    assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["lms", "seed-demo"]).exit_code == 0
+    roles = sorted(u.role.value for u in db.session.scalars(select(User)))
+    assert set(roles) == {r.value for r in Role}
+    assert len(roles) == 5
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.registered"))
