@@ -1,0 +1,186 @@
+"""The stored form of the courses: what the sync writes and every page reads.
+
+A course has many versions; a version is never changed or deleted once stored, because
+enrolments, attempts and certificates point at it and must say exactly which text a learner
+completed. ``latest_version`` is what educators preview; ``published_version`` is what
+learners get. Markdown is rendered and sanitised before it gets here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.models import utcnow
+
+
+class Course(db.Model):
+    __tablename__ = "content_course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    latest_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_version.id", use_alter=True)
+    )
+    published_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("content_version.id", use_alter=True)
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    latest_version: Mapped[CourseVersion | None] = relationship(
+        foreign_keys=[latest_version_id], post_update=True
+    )
+    published_version: Mapped[CourseVersion | None] = relationship(
+        foreign_keys=[published_version_id], post_update=True
+    )
+
+
+class CourseVersion(db.Model):
+    __tablename__ = "content_version"
+    __table_args__ = (
+        UniqueConstraint("course_id", "content_hash"),
+        UniqueConstraint("course_id", "version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("content_course.id"), index=True)
+    version: Mapped[str] = mapped_column(String(40))
+    major: Mapped[int]
+    minor: Mapped[int]
+    patch: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    description_html: Mapped[str] = mapped_column(Text)
+    audiences: Mapped[list] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(5))
+    estimated_minutes: Mapped[int]
+    enrolment: Mapped[str] = mapped_column(String(20))
+    enrolment_key: Mapped[str | None] = mapped_column(String(200))
+    pass_mark: Mapped[int]
+    certificate_valid_months: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(20))
+    owners: Mapped[list] = mapped_column(JSON)
+    # {"sv": {"title": ..., "summary": ..., "description_html": ...}}
+    translations: Mapped[dict] = mapped_column(JSON)
+    # Lower-cased text of titles and summaries in every language, for catalogue search.
+    search_text: Mapped[str] = mapped_column(Text)
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    course: Mapped[Course] = relationship(foreign_keys=[course_id])
+    modules: Mapped[list[Module]] = relationship(
+        back_populates="version", order_by="Module.number", cascade="all"
+    )
+    quizzes: Mapped[list[Quiz]] = relationship(
+        back_populates="version", order_by="Quiz.number", cascade="all"
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    def text(self, language: str) -> dict:
+        """Title, summary and description in ``language``, else in the original."""
+        original = {
+            "title": self.title,
+            "summary": self.summary,
+            "description_html": self.description_html,
+        }
+        return self.translations.get(language) or original
+
+
+class Module(db.Model):
+    __tablename__ = "content_module"
+    __table_args__ = (
+        UniqueConstraint("version_id", "slug"),
+        UniqueConstraint("version_id", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_version.id"), index=True)
+    number: Mapped[int]
+    slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    minutes: Mapped[int]
+    audiences: Mapped[list] = mapped_column(JSON)
+    html: Mapped[str] = mapped_column(Text)
+    toc_html: Mapped[str] = mapped_column(Text)
+    # {"sv": {"title": ..., "html": ..., "toc_html": ...}}
+    translations: Mapped[dict] = mapped_column(JSON)
+    # Hash of the module's text and its quiz: a major version asks learners to re-take only
+    # the modules whose hash changed.
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+    version: Mapped[CourseVersion] = relationship(back_populates="modules")
+
+    def text(self, language: str) -> dict:
+        original = {"title": self.title, "html": self.html, "toc_html": self.toc_html}
+        return self.translations.get(language) or original
+
+
+class Quiz(db.Model):
+    __tablename__ = "content_quiz"
+    __table_args__ = (UniqueConstraint("version_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_version.id"), index=True)
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("content_module.id"), index=True)
+    number: Mapped[int]
+    slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    pass_mark: Mapped[int]
+    max_attempts: Mapped[int | None]
+    shuffle: Mapped[bool]
+    questions_per_attempt: Mapped[int | None]
+    partial_credit: Mapped[bool]
+    translations: Mapped[dict] = mapped_column(JSON)  # {"sv": {"title": ...}}
+
+    version: Mapped[CourseVersion] = relationship(back_populates="quizzes")
+    module: Mapped[Module | None] = relationship()
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="quiz", order_by="Question.number", cascade="all"
+    )
+
+    def title_in(self, language: str) -> str:
+        return self.translations.get(language, {}).get("title", self.title)
+
+
+class Question(db.Model):
+    """A question with its answer key. Never send ``choices[*].correct`` or the
+    explanation to a browser before the attempt is submitted."""
+
+    __tablename__ = "content_question"
+    __table_args__ = (UniqueConstraint("quiz_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("content_quiz.id"), index=True)
+    number: Mapped[int]
+    stem_html: Mapped[str] = mapped_column(Text)
+    stem_text: Mapped[str] = mapped_column(Text)
+    explanation_html: Mapped[str] = mapped_column(Text)
+    multiple: Mapped[bool]
+    choices: Mapped[list] = mapped_column(JSON)  # [{"html": ..., "text": ..., "correct": bool}]
+    # {"sv": {"stem_html": ..., "explanation_html": ..., "choices": [html, ...]}}
+    translations: Mapped[dict] = mapped_column(JSON)
+
+    quiz: Mapped[Quiz] = relationship(back_populates="questions")
+
+
+class Asset(db.Model):
+    """A picture of a course version, stored so every version keeps its own pictures and
+    several app instances need no shared disk."""
+
+    __tablename__ = "content_asset"
+    __table_args__ = (UniqueConstraint("version_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_version.id"), index=True)
+    path: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(60))
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+    version: Mapped[CourseVersion] = relationship()

@@ -1,0 +1,141 @@
+"""Markdown to stored HTML: render once at sync time, then sanitise the output.
+
+Requests never render Markdown; they serve what this module produced. The order matters:
+Python-Markdown first (it keeps raw HTML and lets `attr_list` add any attribute), then the
+links are resolved on the element tree, then nh3 removes everything not on the allowlist.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension
+from markdown.treeprocessors import Treeprocessor
+
+from .documents import Heading, Rendered
+from .links import KeepLinks, LinkResolver
+from .sanitize import sanitize
+
+EXTENSIONS = ("tables", "fenced_code", "footnotes", "admonition", "attr_list", "abbr", "sane_lists")
+
+_SINGLE_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\Z", re.DOTALL)
+
+
+class _SourceLines:
+    """Finds the line a URL was written on: the element tree keeps no source positions."""
+
+    def __init__(self, text: str, line_offset: int):
+        self.text = text
+        self.line_offset = line_offset
+        self.seen: Counter[str] = Counter()
+
+    def line_of(self, url: str) -> int:
+        # The n-th time a URL is met in the tree is taken to be its n-th place in the source;
+        # when it cannot be found as written (entities, escapes) the body's first line is used.
+        self.seen[url] += 1
+        position = -1
+        for _ in range(self.seen[url]):
+            found = self.text.find(url, position + 1)
+            if found < 0:
+                break
+            position = found
+        if position < 0:
+            return self.line_offset + 1
+        return self.line_offset + self.text.count("\n", 0, position) + 1
+
+
+class _LinkTreeprocessor(Treeprocessor):
+    """Resolves every <a href> and <img src> once inline Markdown and attr_list are done."""
+
+    def __init__(self, md: markdown.Markdown, resolver: LinkResolver, lines: _SourceLines):
+        super().__init__(md)
+        self.resolver = resolver
+        self.lines = lines
+
+    def run(self, root: ET.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a" and element.get("href") is not None:
+                self._rewrite(element, "href", self.resolver.link)
+            elif element.tag == "img":
+                src = element.get("src") or ""
+                alt = element.get("alt") or ""
+                line = self.lines.line_of(src)
+                url = self.resolver.image(src, alt, line)
+                _set_or_drop(element, "src", url)
+
+    def _rewrite(self, element: ET.Element, attribute: str, resolve) -> None:
+        value = element.get(attribute, "")
+        if value.startswith("#"):
+            return  # footnotes, the table of contents and in-page anchors
+        _set_or_drop(element, attribute, resolve(value, self.lines.line_of(value)))
+
+
+def _set_or_drop(element: ET.Element, attribute: str, value: str | None) -> None:
+    if value is None:
+        element.attrib.pop(attribute, None)
+    else:
+        element.set(attribute, value)
+
+
+class _LinkExtension(Extension):
+    def __init__(self, resolver: LinkResolver, lines: _SourceLines):
+        super().__init__()
+        self.resolver = resolver
+        self.lines = lines
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # After attr_list (8) and toc (5), before unescape (0): sees the final URLs.
+        md.treeprocessors.register(
+            _LinkTreeprocessor(md, self.resolver, self.lines), "lms-links", 2
+        )
+
+
+def _markdown(resolver: LinkResolver, lines: _SourceLines) -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=[
+            *EXTENSIONS,
+            TocExtension(permalink=False),
+            _LinkExtension(resolver, lines),
+        ],
+        output_format="html",
+    )
+
+
+def _headings(tokens: list[dict]) -> list[Heading]:
+    found: list[Heading] = []
+    for token in tokens:
+        found.append(Heading(token["level"], token["id"], token["name"]))
+        found.extend(_headings(token.get("children", [])))
+    return found
+
+
+def render_markdown(
+    text: str, *, link_resolver: LinkResolver | None = None, line_offset: int = 0
+) -> Rendered:
+    """Render a Markdown body to sanitised HTML plus its table of contents.
+
+    `line_offset` is the number of lines before `text` in its file (the front matter), so
+    that problems the resolver reports point at the right line of the file.
+    """
+    lines = _SourceLines(text, line_offset)
+    md = _markdown(link_resolver or KeepLinks(), lines)
+    html = md.convert(text)
+    headings = tuple(_headings(md.toc_tokens))  # type: ignore[attr-defined]
+    toc_html = sanitize(md.toc) if headings else ""  # type: ignore[attr-defined]
+    return Rendered(html=sanitize(html), toc_html=toc_html, headings=headings)
+
+
+def render_inline(
+    text: str, *, link_resolver: LinkResolver | None = None, line_offset: int = 0
+) -> str:
+    """Render a short text (a quiz choice) without the paragraph around it."""
+    lines = _SourceLines(text, line_offset)
+    html = _markdown(link_resolver or KeepLinks(), lines).convert(text.strip())
+    match = _SINGLE_PARAGRAPH.match(html)
+    if match and "<p>" not in match.group(1):
+        html = match.group(1)
+    return sanitize(html)

@@ -1,0 +1,241 @@
+"""Store checked courses in the database: ``flask lms sync-courses``.
+
+Each course is synced in its own transaction. A course that does not check is refused with
+its problems and the version already stored keeps serving. An unchanged course (same content
+hash) is a no-op. A version row, once stored, is never changed or deleted: learners' records
+point at it. Changing a course's files without bumping ``version`` is refused, so a version
+number always names exactly one text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from lms.content.documents import CourseDoc, QuestionDoc
+from lms.content.loader import course_folders, load_course
+from lms.content.models import Asset, Course, CourseVersion, Module, Question, Quiz
+from lms.extensions import db
+
+
+@dataclass
+class SyncResult:
+    slug: str
+    outcome: str  # "new", "unchanged" or "refused"
+    version: str = ""
+    messages: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        head = f"{self.slug}: {self.outcome}" + (f" {self.version}" if self.version else "")
+        return "\n".join([head, *(f"  {m}" for m in self.messages)])
+
+
+def semver(version: str) -> tuple[int, int, int]:
+    major, minor, patch = (int(part) for part in version.split("+")[0].split("-")[0].split("."))
+    return major, minor, patch
+
+
+def _question_payload(question: QuestionDoc) -> dict:
+    return {
+        "stem": question.stem_html,
+        "choices": [[c.html, c.correct] for c in question.choices],
+        "explanation": question.explanation_html,
+    }
+
+
+def module_hash(doc: CourseDoc, number: int) -> str:
+    """What a learner reads and answers in one module, in every language."""
+    module = next(m for m in doc.modules if m.number == number)
+    quiz = doc.quiz_for_module(number)
+    payload = {
+        "html": module.html,
+        "translations": {k: v.html for k, v in sorted(module.translations.items())},
+        "quiz": [_question_payload(q) for q in quiz.questions] if quiz else None,
+        "pass_mark": quiz.pass_mark if quiz else None,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _question_row(question: QuestionDoc, translations: dict[str, QuestionDoc]) -> Question:
+    return Question(
+        number=question.number,
+        stem_html=question.stem_html,
+        stem_text=question.stem_text,
+        explanation_html=question.explanation_html,
+        multiple=question.multiple,
+        choices=[{"html": c.html, "text": c.text, "correct": c.correct} for c in question.choices],
+        translations={
+            lang: {
+                "stem_html": q.stem_html,
+                "explanation_html": q.explanation_html,
+                "choices": [c.html for c in q.choices],
+            }
+            for lang, q in translations.items()
+        },
+    )
+
+
+def build_version(doc: CourseDoc, course: Course, folder: Path) -> CourseVersion:
+    major, minor, patch = semver(doc.version)
+    search = [doc.title, doc.summary] + [
+        part for t in doc.translations.values() for part in (t.title, t.summary)
+    ]
+    version = CourseVersion(
+        course_id=course.id,
+        version=doc.version,
+        major=major,
+        minor=minor,
+        patch=patch,
+        content_hash=doc.content_hash,
+        title=doc.title,
+        summary=doc.summary,
+        description_html=doc.description_html,
+        audiences=list(doc.audiences),
+        language=doc.language,
+        estimated_minutes=doc.estimated_minutes,
+        enrolment=doc.enrolment,
+        enrolment_key=doc.enrolment_key,
+        pass_mark=doc.pass_mark,
+        certificate_valid_months=doc.certificate_valid_months,
+        status=doc.status,
+        owners=[owner.lower() for owner in doc.owners],
+        translations={
+            lang: {"title": t.title, "summary": t.summary, "description_html": t.description_html}
+            for lang, t in doc.translations.items()
+        },
+        search_text=" ".join(search).lower(),
+    )
+    modules_by_number = {}
+    for m in doc.modules:
+        row = Module(
+            number=m.number,
+            slug=m.slug,
+            title=m.title,
+            minutes=m.minutes,
+            audiences=list(m.audiences),
+            html=m.html,
+            toc_html=m.toc_html,
+            translations={
+                lang: {"title": t.title, "html": t.html, "toc_html": t.toc_html}
+                for lang, t in m.translations.items()
+            },
+            content_hash=module_hash(doc, m.number),
+        )
+        modules_by_number[m.number] = row
+        version.modules.append(row)
+    for q in doc.quizzes:
+        quiz = Quiz(
+            number=q.number,
+            slug=q.slug,
+            title=q.title,
+            pass_mark=q.pass_mark,
+            max_attempts=q.max_attempts,
+            shuffle=q.shuffle,
+            questions_per_attempt=q.questions_per_attempt,
+            partial_credit=q.partial_credit,
+            translations={lang: {"title": t.title} for lang, t in q.translations.items()},
+            module=modules_by_number.get(q.module_number) if q.module_number else None,
+        )
+        for index, question in enumerate(q.questions):
+            translated = {lang: t.questions[index] for lang, t in q.translations.items()}
+            quiz.questions.append(_question_row(question, translated))
+        version.quizzes.append(quiz)
+    for relative in doc.images:
+        data = (folder / relative).read_bytes()
+        db.session.add(
+            Asset(
+                version=version,
+                path=relative,
+                media_type=mimetypes.guess_type(relative)[0] or "application/octet-stream",
+                sha256=hashlib.sha256(data).hexdigest(),
+                data=data,
+            )
+        )
+    return version
+
+
+def _refusal(doc: CourseDoc, course: Course) -> str | None:
+    same_number = db.session.scalar(
+        select(CourseVersion).where(
+            CourseVersion.course_id == course.id, CourseVersion.version == doc.version
+        )
+    )
+    if same_number is not None:
+        return (
+            f"version {doc.version} is already stored with different content: "
+            "bump `version` in course.md"
+        )
+    newest = db.session.scalar(
+        select(CourseVersion)
+        .where(CourseVersion.course_id == course.id)
+        .order_by(
+            CourseVersion.major.desc(), CourseVersion.minor.desc(), CourseVersion.patch.desc()
+        )
+        .limit(1)
+    )
+    if newest is not None and semver(doc.version) < (newest.major, newest.minor, newest.patch):
+        return f"version {doc.version} is older than the stored {newest.version}"
+    return None
+
+
+def _course_for_update(slug: str) -> Course:
+    course = db.session.scalar(select(Course).where(Course.slug == slug).with_for_update())
+    if course is None:
+        course = Course(slug=slug)
+        db.session.add(course)
+        db.session.flush()
+    return course
+
+
+def sync_course(doc: CourseDoc, folder: Path) -> SyncResult:
+    try:
+        course = _course_for_update(doc.slug)
+        existing = db.session.scalar(
+            select(CourseVersion).where(
+                CourseVersion.course_id == course.id,
+                CourseVersion.content_hash == doc.content_hash,
+            )
+        )
+        if existing is not None:
+            db.session.rollback()
+            return SyncResult(doc.slug, "unchanged", doc.version)
+        refusal = _refusal(doc, course)
+        if refusal:
+            db.session.rollback()
+            return SyncResult(doc.slug, "refused", doc.version, [refusal])
+        version = build_version(doc, course, folder)
+        db.session.add(version)
+        db.session.flush()
+        course.latest_version_id = version.id
+        if doc.status == "published":
+            course.published_version_id = version.id
+        db.session.commit()
+    except IntegrityError:
+        # Another process stored the same version first: nothing is lost, nothing to do.
+        db.session.rollback()
+        return SyncResult(doc.slug, "unchanged", doc.version, ["stored by another process"])
+    except Exception:
+        db.session.rollback()
+        raise
+    return SyncResult(doc.slug, "new", doc.version)
+
+
+def sync_courses(root: Path) -> list[SyncResult]:
+    root = Path(root)
+    if not root.is_dir():
+        return [SyncResult(str(root), "refused", messages=["no such folder"])]
+    folders, display_root = course_folders(root)
+    results = []
+    for folder in folders:
+        doc, problems = load_course(folder, display_root=display_root)
+        if doc is None:
+            results.append(SyncResult(folder.name, "refused", messages=[str(p) for p in problems]))
+            continue
+        results.append(sync_course(doc, folder))
+    return results
