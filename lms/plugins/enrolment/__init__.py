@@ -1,0 +1,42 @@
+"""Enrolment: enrolling, progress, completion, the learner dashboard, assigned courses and
+bulk enrolment from CSV. Talks to the other plugins only through ``lms.events``."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms import events
+from lms.models import Role
+from lms.plugins import NavEntry, Plugin
+from lms.plugins.enrolment import admin_views, models, module_state, receivers, views  # noqa: F401
+from lms.plugins.enrolment.blueprint import bp
+
+
+def nav(user) -> list[NavEntry]:
+    if user is None:
+        return []
+    entries = [NavEntry(_l("My courses"), "enrolment.dashboard", order=20)]
+    if user.role in (Role.centre_admin, Role.site_admin):
+        entries.append(NavEntry(_l("Assignments"), "enrolment.assignments", order=60))
+    if user.role in (Role.educator, Role.site_admin):
+        entries.append(NavEntry(_l("Enrolment keys"), "enrolment.course_keys", order=65))
+    return entries
+
+
+def init_app(app: Flask) -> None:
+    module_state.init_app(app)
+    events.connect(app, events.quiz_passed, receivers.on_quiz_passed)
+    events.connect(app, events.ensure_enrolment, receivers.on_ensure_enrolment)
+    events.connect(app, events.course_page_panels, receivers.on_course_page)
+    events.connect(app, events.module_page_panels, receivers.on_module_page)
+    events.connect(app, events.personal_data, receivers.on_personal_data)
+
+
+plugin = Plugin(
+    name="enrolment",
+    blueprint=bp,
+    nav=nav,
+    init_app=init_app,
+    description="Enrolment, progress, completion, assigned courses, CSV import.",
+)

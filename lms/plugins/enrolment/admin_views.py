@@ -1,0 +1,235 @@
+"""Centre pages: assign mandatory courses, import people from CSV, set enrolment keys.
+
+A centre admin acts on their own centre only; a site admin picks any centre with the
+``centre`` query parameter. People are checked against the centre in the services too,
+so a forged form field cannot reach another centre's staff.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from wtforms import SelectChoice
+
+from lms.access import roles_required
+from lms.content.models import Course, CourseVersion
+from lms.extensions import db
+from lms.models import Centre, Role, User
+from lms.plugins.enrolment import assignments, importer, invitations, keys
+from lms.plugins.enrolment.blueprint import bp
+from lms.plugins.enrolment.forms import AssignForm, CourseKeyForm, ImportForm
+from lms.plugins.enrolment.models import CourseKey
+
+ADMINS = (Role.centre_admin, Role.site_admin)
+
+
+def _centre() -> Centre:
+    user = current_user._get_current_object()
+    if user.role == Role.centre_admin:
+        if user.centre is None:
+            abort(403)
+        return user.centre
+    slug = request.args.get("centre")
+    query = select(Centre).order_by(Centre.name)
+    if slug:
+        centre = db.session.scalar(select(Centre).where(Centre.slug == slug))
+        if centre is None:
+            abort(404)
+        return centre
+    return user.centre or db.session.scalars(query).first()
+
+
+def _centres() -> list[Centre]:
+    if current_user.role != Role.site_admin:
+        return []
+    return list(db.session.scalars(select(Centre).order_by(Centre.name)))
+
+
+def _published_courses() -> list[tuple[int, str]]:
+    lang = str(get_locale())
+    rows = db.session.execute(
+        select(Course.id, CourseVersion)
+        .join(CourseVersion, CourseVersion.id == Course.published_version_id)
+        .order_by(CourseVersion.title)
+    )
+    return [SelectChoice(course_id, version.text(lang)["title"]) for course_id, version in rows]
+
+
+def _here(endpoint: str, centre: Centre) -> str:
+    if current_user.role == Role.site_admin:
+        return url_for(endpoint, centre=centre.slug)
+    return url_for(endpoint)
+
+
+@bp.route("/centre/assignments", methods=["GET", "POST"], endpoint="assignments")
+@roles_required(*ADMINS)
+def assignments_page():
+    centre = _centre()
+    actor = current_user._get_current_object()
+    form = AssignForm()
+    form.course.choices = _published_courses()
+    people = list(
+        db.session.scalars(
+            select(User)
+            .where(User.centre_id == centre.id, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
+    form.person.choices = [SelectChoice(0, _("Choose a person"))] + [
+        SelectChoice(u.id, f"{u.name} ({u.email})") for u in people
+    ]
+    form.person.validate_choice = False  # the service refuses people of other centres
+    if form.validate_on_submit():
+        try:
+            users = assignments.people_at(
+                centre.id,
+                form.target.data,
+                person_id=form.person.data,
+                profession=form.profession.data,
+            )
+        except assignments.NotAtCentre:
+            abort(403)
+        course = db.session.get(Course, form.course.data)
+        if not users:
+            flash(_("Nobody at the centre matches; nothing was assigned."), "warning")
+        else:
+            try:
+                result = assignments.assign(
+                    course,
+                    users,
+                    actor=actor,
+                    due_on=form.due_on.data,
+                    new_due_date=form.new_due_date.data,
+                )
+            except assignments.Conflict:
+                flash(_("Someone changed these enrolments at the same time; try again."), "error")
+            else:
+                flash(
+                    _(
+                        "Assigned to %(assigned)d people (%(already)d already had it); "
+                        "%(enrolled)d newly enrolled.",
+                        assigned=result.assigned,
+                        already=result.already,
+                        enrolled=result.enrolled,
+                    ),
+                    "success",
+                )
+                return redirect(_here("enrolment.assignments", centre))
+    return render_template(
+        "enrolment/assignments.html",
+        form=form,
+        centre=centre,
+        centres=_centres(),
+        rows=assignments.listing(centre.id),
+        limit=assignments.LIST_LIMIT,
+    ), 422 if form.errors else 200
+
+
+@bp.route("/centre/import", methods=["GET", "POST"], endpoint="import_csv")
+@roles_required(*ADMINS)
+def import_page():
+    centre = _centre()
+    actor = current_user._get_current_object()
+    form = ImportForm()
+    form.course.choices = _published_courses()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        data, error = importer.read_upload(form.file.data.stream)
+        checked = importer.check(data, centre.id) if data is not None else None
+        problems = [error] if error else checked.errors
+        if not problems:
+            course = db.session.get(Course, form.course.data)
+            try:
+                done = importer.apply(
+                    checked,
+                    course,
+                    actor=actor,
+                    centre_id=centre.id,
+                    assign=form.assign.data,
+                    due_on=form.due_on.data,
+                )
+            except assignments.Conflict:
+                problems = [
+                    _(
+                        "Someone changed these accounts at the same time; nothing was "
+                        "imported. Upload the file again."
+                    )
+                ]
+            else:
+                titles = {}
+                for lang in ("sv", "en"):
+                    titles[lang] = course.published_version.text(lang)["title"]
+                failed = sum(not invitations.send_invitation(u, titles) for u in done.created)
+                flash(
+                    _(
+                        "Imported %(rows)d people: %(created)d new accounts invited, "
+                        "%(enrolled)d newly enrolled, %(assigned)d assigned.",
+                        rows=len(checked.people),
+                        created=len(done.created),
+                        enrolled=done.enrolled,
+                        assigned=done.assigned,
+                    ),
+                    "success",
+                )
+                if failed:
+                    flash(
+                        _("%(n)d invitations could not be sent; see the log.", n=failed), "warning"
+                    )
+                return redirect(_here("enrolment.import_csv", centre))
+    status = 422 if (form.errors or problems) else 200
+    return render_template(
+        "enrolment/import.html",
+        form=form,
+        centre=centre,
+        centres=_centres(),
+        problems=problems,
+        max_rows=importer.max_rows(),
+        max_kb=importer.max_bytes() // 1024,
+    ), status
+
+
+def _manageable_courses() -> list[tuple[Course, CourseVersion]]:
+    """Site admins: every course. Educators: the courses that name them as owner."""
+    user = current_user._get_current_object()
+    rows = db.session.execute(
+        select(Course, CourseVersion)
+        .join(
+            CourseVersion,
+            CourseVersion.id
+            == func.coalesce(Course.published_version_id, Course.latest_version_id),
+        )
+        .order_by(CourseVersion.title)
+    ).all()
+    if user.role == Role.site_admin:
+        return rows
+    return [(c, v) for c, v in rows if user.email.lower() in (v.owners or [])]
+
+
+@bp.route("/centre/course-keys", methods=["GET", "POST"])
+@roles_required(Role.site_admin, Role.educator)
+def course_keys():
+    courses = _manageable_courses()
+    lang = str(get_locale())
+    form = CourseKeyForm()
+    form.course.choices = [SelectChoice(c.id, v.text(lang)["title"]) for c, v in courses]
+    if form.validate_on_submit():
+        course = db.session.get(Course, form.course.data)
+        keys.set_app_key(course, None if form.clear.data else form.key.data, actor=current_user)
+        flash(
+            _("The enrolment key is saved.")
+            if not form.clear.data
+            else _("The key set here is removed."),
+            "success",
+        )
+        return redirect(url_for("enrolment.course_keys"))
+    newest = select(func.max(CourseKey.id)).group_by(CourseKey.course_id)
+    in_force = {
+        k.course_id: k
+        for k in db.session.scalars(select(CourseKey).where(CourseKey.id.in_(newest)))
+    }
+    return render_template(
+        "enrolment/course_keys.html", form=form, courses=courses, keys=in_force, lang=lang
+    ), 422 if form.errors else 200

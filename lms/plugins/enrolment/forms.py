@@ -1,0 +1,58 @@
+"""Enrolment forms. Choices are filled in by the views (they depend on the admin's centre)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from lms.labels import PROFESSION_LABELS
+
+
+class EnrolForm(FlaskForm):
+    key = StringField(_l("Enrolment key"), validators=[Optional(), Length(max=200)])
+
+
+class AssignForm(FlaskForm):
+    course = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
+    target = RadioField(
+        _l("Assign to"),
+        choices=[
+            SelectChoice("person", _l("One person")),
+            SelectChoice("profession", _l("Everyone with a profession")),
+            SelectChoice("everyone", _l("Everyone at the centre")),
+        ],
+        default="person",
+        validators=[DataRequired()],
+    )
+    person = SelectField(_l("Person"), coerce=int, validators=[Optional()])
+    profession = SelectField(
+        _l("Profession"),
+        choices=[SelectChoice(p.value, label) for p, label in PROFESSION_LABELS.items()],
+        validators=[Optional()],
+    )
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    new_due_date = BooleanField(_l("Record this due date also for people already assigned"))
+
+    def validate_person(self, field):
+        if self.target.data == "person" and not field.data:
+            raise ValidationError(_l("Choose the person."))
+
+
+class ImportForm(FlaskForm):
+    course = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
+    assign = BooleanField(_l("Also assign the course as mandatory training"))
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+
+
+class CourseKeyForm(FlaskForm):
+    course = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
+    key = StringField(_l("New enrolment key"), validators=[Optional(), Length(min=4, max=200)])
+    clear = BooleanField(_l("Remove the key set here (the course file's key applies again)"))
+
+    def validate_key(self, field):
+        if not self.clear.data and not (field.data or "").strip():
+            raise ValidationError(_l("Type the new key, or tick the box to remove it."))

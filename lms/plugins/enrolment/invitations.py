@@ -1,0 +1,77 @@
+"""Invitations for people a centre admin imported: a link to choose their first password.
+
+A password-reset link lasts ``LMS_PASSWORD_RESET_HOURS`` (2 hours), too short for someone
+who reads their mail next week. The invitation link is our own signed token that lasts
+``LMS_INVITATION_DAYS`` (14 days) and works only while the account has no password; it
+then hands over to the ordinary reset page with a fresh reset token.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from lms.auth.mail import send_mail
+from lms.auth.services import make_reset_token
+from lms.extensions import db
+from lms.models import User
+
+SALT = "lms.enrolment-invitation"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def _days() -> int:
+    return int(current_app.config.get("LMS_INVITATION_DAYS", 14))
+
+
+def make_token(user: User) -> str:
+    return _serializer().dumps({"u": user.id, "s": user.session_version})
+
+
+def reset_link_for(token: str) -> str | None:
+    try:
+        data = _serializer().loads(token, max_age=_days() * 86400)
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.active or user.password_hash is not None:
+        return None
+    if data.get("s") != user.session_version:
+        return None
+    return url_for("auth.reset_password", token=make_reset_token(user))
+
+
+def _text(user: User, course_title: str, link: str) -> tuple[str, str]:
+    subject = _("You are invited to ATMP Learn")
+    body = _(
+        'Hello %(name)s,\n\nYour centre has enrolled you in the course "%(course)s" on '
+        "ATMP Learn. Open this link within %(days)d days to choose your password:\n\n"
+        "%(link)s\n\nYour e-mail address is your user name.",
+        name=user.name,
+        course=course_title,
+        days=_days(),
+        link=link,
+    )
+    return subject, body
+
+
+def send_invitation(user: User, course_titles: dict[str, str]) -> bool:
+    """One mail in Swedish and English. False when it could not be sent (it is logged)."""
+    link = url_for("enrolment.accept_invitation", token=make_token(user), _external=True)
+    parts, subjects = [], []
+    for lang in ("sv", "en"):
+        with force_locale(lang):
+            subject, body = _text(user, course_titles.get(lang, ""), link)
+        subjects.append(subject)
+        parts.append(body)
+    try:
+        send_mail(user.email, " / ".join(subjects), "\n\n-----\n\n".join(parts))
+    except OSError:
+        current_app.logger.exception("invitation to user %s not sent", user.id)
+        return False
+    return True

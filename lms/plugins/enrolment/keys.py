@@ -1,0 +1,54 @@
+"""Enrolment keys: the course file's key, or one an admin or owning educator set here.
+
+A key set in the app is stored hashed (argon2, so checking it takes constant time) and
+replaces the course file's key, so a key that leaked can be changed without a new course
+version. Each change is a new row; the newest row per course is in force.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from sqlalchemy import select
+
+from lms import audit
+from lms.auth.passwords import hash_password, verify_password
+from lms.content.models import Course
+from lms.extensions import db
+from lms.plugins.enrolment.models import CourseKey
+
+
+def app_key_hash(course_id: int) -> str | None:
+    """The hash of the key an admin set in the app, if any is in force."""
+    newest = db.session.scalar(
+        select(CourseKey)
+        .where(CourseKey.course_id == course_id)
+        .order_by(CourseKey.id.desc())
+        .limit(1)
+    )
+    return newest.key_hash if newest is not None else None
+
+
+def key_matches(course: Course, given: str) -> bool:
+    """An app-set key replaces the front-matter key (so a leaked key can be changed)."""
+    given = (given or "").strip()
+    stored_hash = app_key_hash(course.id)
+    if stored_hash:
+        return bool(given) and verify_password(stored_hash, given)
+    expected = (course.published_version.enrolment_key or "").strip()
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(expected.encode(), given.encode())
+
+
+def set_app_key(course: Course, key: str | None, *, actor) -> None:
+    """Store a new key (hashed), or clear it with ``None``: a new row, never an update."""
+    db.session.add(
+        CourseKey(
+            course_id=course.id,
+            key_hash=hash_password(key.strip()) if key else None,
+            set_by_id=actor.id,
+        )
+    )
+    audit.record("enrolment.key_changed", actor=actor, course=course.slug, cleared=not bool(key))
+    db.session.commit()

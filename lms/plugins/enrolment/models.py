@@ -1,0 +1,126 @@
+"""Enrolments, progress, completions, assignments and admin-set enrolment keys.
+
+These are training records: rows are added, never deleted, and a completed record is never
+changed. Unique constraints (not only code) stop a retried or concurrent request from
+writing a second enrolment, progress mark or completion.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.content.models import Course, CourseVersion
+from lms.extensions import db
+from lms.models import User, utcnow
+
+ACTIVE = "active"
+WITHDRAWN = "withdrawn"
+
+
+class Enrolment(db.Model):
+    """One row per learner and course. Unenrolling marks it withdrawn and keeps every
+    record; enrolling again re-activates the same row, so a completion is never repeated."""
+
+    __tablename__ = "enrolment_enrolment"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("content_course.id"), index=True)
+    # The version the learner works on; progress and completion belong to it.
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_version.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ACTIVE)
+    # open, key, assigned, import, quiz: how the learner got here first.
+    method: Mapped[str] = mapped_column(String(20))
+    enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    course: Mapped[Course] = relationship()
+    version: Mapped[CourseVersion] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ACTIVE
+
+
+class Progress(db.Model):
+    """A module done (or a course quiz passed) within one enrolment.
+
+    ``module_id`` names a module of one version, so moving to a new version adds rows for
+    the new version's modules and leaves the old ones as they were. A course quiz has no
+    module: its row carries only ``quiz_id`` and the score.
+    """
+
+    __tablename__ = "enrolment_progress"
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "module_id"),
+        UniqueConstraint("enrolment_id", "quiz_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment_enrolment.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_version.id"), index=True)
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("content_module.id"), index=True)
+    quiz_id: Mapped[int | None] = mapped_column(ForeignKey("content_quiz.id"))
+    # reading (marked done), quiz (quiz passed) or carried (from an earlier version).
+    source: Mapped[str] = mapped_column(String(20))
+    score_percent: Mapped[float | None]
+    attempt_id: Mapped[int | None]
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("enrolment_progress.id"))
+    done_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Completion(db.Model):
+    """A course version completed within an enrolment: written once, never changed."""
+
+    __tablename__ = "enrolment_completion"
+    __table_args__ = (UniqueConstraint("enrolment_id", "version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment_enrolment.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("content_course.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_version.id"), index=True)
+    completed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    score_percent: Mapped[float | None]
+
+    version: Mapped[CourseVersion] = relationship()
+
+
+class Assignment(db.Model):
+    """A course a centre admin made mandatory for one person, with an optional due date.
+
+    Never updated: a new due date is a new row (with an audit event); the newest open
+    assignment governs.
+    """
+
+    __tablename__ = "enrolment_assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("content_course.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
+    due_on: Mapped[date | None]
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    course: Mapped[Course] = relationship()
+
+
+class CourseKey(db.Model):
+    """An enrolment key set in the app, hashed. The newest row per course is the key in
+    force (a row without a hash clears it); older rows stay as the history of changes."""
+
+    __tablename__ = "enrolment_course_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("content_course.id"), index=True)
+    key_hash: Mapped[str | None] = mapped_column(String(255))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,106 @@
+"""The module page's progress panel, in one query for a learner who is enrolled.
+
+The module page is the most visited page, so its panel asks only what it shows: is the
+learner enrolled, is this module done, may it be marked done, does a major version wait.
+The full :class:`~lms.plugins.enrolment.state.CourseState` (all modules, completions, due
+dates) is what the course page and the dashboard need; here it would be wasted work.
+Which quiz closes a module never changes once its version is stored, so that answer is kept
+in memory per app, keyed by module id.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload
+
+from lms.content.models import Course, Module, Quiz
+from lms.extensions import db
+from lms.plugins.enrolment import versions
+from lms.plugins.enrolment.models import ACTIVE, Enrolment, Progress
+
+STORE = "enrolment.module_quiz"
+MAX_MODULES = 2048
+"""Modules whose quiz slug is kept per app process; the least recently used goes first."""
+
+
+class BoundedCache:
+    """A small thread-safe LRU map. Values may be None ("no quiz" is an answer too)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, load: Callable[[], object]):
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        value = load()  # outside the lock: a database read; a race only loads twice
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return value
+
+
+def init_app(app) -> None:
+    app.extensions[STORE] = BoundedCache(MAX_MODULES)
+
+
+def quiz_slug(module_id: int) -> str | None:
+    """The slug of the quiz that closes this module, or None."""
+
+    def load() -> str | None:
+        return db.session.scalar(select(Quiz.slug).where(Quiz.module_id == module_id).limit(1))
+
+    return current_app.extensions[STORE].get(module_id, load)
+
+
+@dataclass(frozen=True)
+class ModuleState:
+    enrolment: Enrolment
+    done: bool  # this module (by slug, in the enrolment's version) is done
+    own: bool  # the enrolment's version has a module with this slug
+    notice: versions.MajorNotice | None
+
+
+def _query(user_id: int, course_id: int, module_slug: str):
+    same_module = (
+        Module.version_id == Enrolment.version_id,
+        Module.slug == module_slug,
+    )
+    own = exists().where(*same_module)
+    done = exists().where(
+        Progress.enrolment_id == Enrolment.id, Progress.module_id == Module.id, *same_module
+    )
+    return (
+        select(Enrolment, own.label("own"), done.label("done"))
+        .where(
+            Enrolment.user_id == user_id,
+            Enrolment.course_id == course_id,
+            Enrolment.status == ACTIVE,
+        )
+        .options(
+            joinedload(Enrolment.version),
+            joinedload(Enrolment.course).joinedload(Course.published_version),
+        )
+    )
+
+
+def module_state(user_id: int, course_id: int, module_slug: str) -> ModuleState | None:
+    """The learner's active enrolment with this module's state, after following a newer
+    minor version (as every page does); None when not enrolled."""
+    row = db.session.execute(_query(user_id, course_id, module_slug)).first()
+    if row is not None and versions.follow_minor(row[0]):
+        row = db.session.execute(_query(user_id, course_id, module_slug)).first()
+    if row is None:
+        return None
+    enrolment, own, done = row
+    return ModuleState(enrolment, bool(done), bool(own), versions.major_notice(enrolment))

@@ -1,0 +1,152 @@
+"""What enrolment answers on the shared signals (connected in ``init_app``).
+
+Module-level functions, because blinker keeps weak references. Panels return Markup from
+this plugin's templates; the catalogue places them on its pages without knowing what is
+inside.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from markupsafe import Markup
+from sqlalchemy import select
+
+from lms import events
+from lms.content.models import Course, Module
+from lms.extensions import db
+from lms.plugins.enrolment import module_state, services, state, versions
+from lms.plugins.enrolment.models import Assignment
+
+
+def on_quiz_passed(sender, payload: events.QuizPassed, **_extra) -> None:
+    """A passed quiz marks its module done (a course quiz: just remember the score)."""
+    enrolment = services.active_enrolment(payload.user_id, payload.course_id)
+    if enrolment is None:
+        current_app.logger.warning("quiz passed without enrolment: %s", payload)
+        return
+    versions.follow_minor(enrolment)
+    if payload.version_id != enrolment.version_id:
+        target = services.version_of(payload.version_id)
+        newer = target is not None and (target.major, target.minor, target.patch) > (
+            enrolment.version.major,
+            enrolment.version.minor,
+            enrolment.version.patch,
+        )
+        if newer:  # passing a quiz of the new version is choosing to work on it
+            versions.move(enrolment, target)
+            db.session.refresh(enrolment)
+    if payload.version_id != enrolment.version_id:
+        return  # a quiz of a version this enrolment is not on: nothing to record
+    module = db.session.get(Module, payload.module_id) if payload.module_id else None
+    services.mark_done(
+        enrolment,
+        module,
+        source="quiz",
+        quiz_id=payload.quiz_id,
+        score_percent=payload.score_percent,
+        attempt_id=payload.attempt_id,
+    )
+
+
+def on_ensure_enrolment(sender, payload: events.EnrolmentRequest, **_extra) -> int | None:
+    enrolment = services.active_enrolment(payload.user_id, payload.course_id)
+    if enrolment is not None:
+        versions.follow_minor(enrolment)
+        return enrolment.id
+    if not payload.enrol_if_open:
+        return None
+    course = db.session.get(Course, payload.course_id)
+    if course is None or course.published_version is None:
+        return None
+    if course.published_version.enrolment != "open":
+        return None
+    from lms.models import User
+
+    user = db.session.get(User, payload.user_id)
+    try:
+        enrolment = services.safe_enrol(user, course, via_quiz=True)
+    except services.EnrolmentRefused:
+        return None
+    return enrolment.id if enrolment is not None else None
+
+
+def _course_and_version(course_id: int):
+    course = db.session.get(Course, course_id)
+    return course, course.published_version if course is not None else None
+
+
+def on_course_page(sender, payload: events.CoursePage, **_extra) -> Markup | None:
+    course, published = _course_and_version(payload.course_id)
+    if course is None:
+        return None
+    found = state.state_of(payload.user_id, course.id) if payload.user_id else None
+    html = render_template(
+        "enrolment/course_panel.html",
+        course=course,
+        published=published,
+        slug=payload.course_slug,
+        state=found,
+        logged_in=payload.user_id is not None,
+        needs_key=published is not None and published.enrolment == "key",
+    )
+    return Markup(html)
+
+
+def on_module_page(sender, payload: events.ModulePage, **_extra) -> Markup | None:
+    """One query for an enrolled learner (see :mod:`.module_state`); the course and its
+    published version are read only to offer enrolment to someone not enrolled."""
+    found = (
+        module_state.module_state(payload.user_id, payload.course_id, payload.module_slug)
+        if payload.user_id
+        else None
+    )
+    if found is not None:
+        published = found.enrolment.course.published_version
+    else:
+        course, published = _course_and_version(payload.course_id)
+        if course is None:
+            return None
+    html = render_template(
+        "enrolment/module_panel.html",
+        published=published,
+        slug=payload.course_slug,
+        module_slug=payload.module_slug,
+        state=found,
+        quiz_slug=module_state.quiz_slug(payload.module_id) if found else None,
+        logged_in=payload.user_id is not None,
+    )
+    return Markup(html)
+
+
+def on_personal_data(sender, payload: events.PersonalDataRequest, **_extra) -> tuple[str, list]:
+    """The person's own enrolments, progress, completions and assignments (GDPR art. 15)."""
+    found = state.states_for(state.load_enrolments(payload.user_id))
+    dues = {}
+    for assignment in db.session.scalars(
+        select(Assignment).where(Assignment.user_id == payload.user_id).order_by(Assignment.id)
+    ):
+        dues.setdefault(assignment.course_id, []).append(
+            {
+                "due_on": assignment.due_on.isoformat() if assignment.due_on else None,
+                "assigned_at": assignment.created_at.isoformat(),
+            }
+        )
+    return "enrolments", [
+        {
+            "course": s.enrolment.course.slug,
+            "version": s.enrolment.version.version,
+            "status": s.enrolment.status,
+            "enrolled_at": s.enrolment.enrolled_at.isoformat(),
+            "modules_done": [m.slug for m in s.modules if m.id in s.done],
+            "completions": [
+                {
+                    "version": c.version.version,
+                    "completed_at": c.completed_at.isoformat(),
+                    "score_percent": c.score_percent,
+                }
+                for c in s.completions
+            ],
+            "assignments": dues.get(s.enrolment.course_id, []),
+        }
+        for s in found
+    ]

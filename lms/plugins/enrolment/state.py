@@ -1,0 +1,168 @@
+"""Where a learner stands in their courses, read in a fixed number of queries.
+
+The course panel, the module panel and the dashboard all show the same facts (modules done,
+the next one, the due date, the major-version notice); they are computed here for any
+number of enrolments at once so a page's query count does not grow with its rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from lms.content.models import Course, Module, Quiz
+from lms.extensions import db
+from lms.plugins.enrolment import versions
+from lms.plugins.enrolment.models import Assignment, Completion, Enrolment, Progress
+
+
+@dataclass
+class CourseState:
+    enrolment: Enrolment
+    modules: list[Module]
+    done: set[int]
+    quizzes: dict[int, Quiz]  # module id -> quiz
+    completion: Completion | None
+    due_on: date | None
+    notice: versions.MajorNotice | None
+    assigned: bool = False
+    completions: list[Completion] = field(default_factory=list)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for m in self.modules if m.id in self.done)
+
+    @property
+    def total(self) -> int:
+        return len(self.modules)
+
+    @property
+    def next_module(self) -> Module | None:
+        return next((m for m in self.modules if m.id not in self.done), None)
+
+    @property
+    def overdue(self) -> bool:
+        return self.completion is None and self.due_on is not None and self.due_on < date.today()
+
+    def is_done(self, slug: str) -> bool:
+        return any(m.slug == slug and m.id in self.done for m in self.modules)
+
+
+def open_due_dates(
+    user_ids: list[int], course_ids: list[int]
+) -> dict[tuple[int, int], date | None]:
+    """(user, course) -> due date of the newest open assignment. An assignment is open until
+    a completion of that course is recorded after it was made."""
+    if not user_ids or not course_ids:
+        return {}
+    last_done = dict(
+        (
+            ((user_id, course_id), at)
+            for user_id, course_id, at in db.session.execute(
+                select(Completion.user_id, Completion.course_id, func.max(Completion.completed_at))
+                .where(Completion.user_id.in_(user_ids), Completion.course_id.in_(course_ids))
+                .group_by(Completion.user_id, Completion.course_id)
+            )
+        )
+    )
+    rows = db.session.execute(
+        select(Assignment.user_id, Assignment.course_id, Assignment.due_on, Assignment.created_at)
+        .where(Assignment.user_id.in_(user_ids), Assignment.course_id.in_(course_ids))
+        .order_by(Assignment.id)
+    )
+    found: dict[tuple[int, int], date | None] = {}
+    for user_id, course_id, due_on, created_at in rows:
+        done_at: datetime | None = last_done.get((user_id, course_id))
+        if done_at is None or done_at < created_at:
+            found[(user_id, course_id)] = due_on
+    return found
+
+
+def states_for(enrolments: list[Enrolment]) -> list[CourseState]:
+    """The state of each enrolment (version moves already applied by the caller)."""
+    if not enrolments:
+        return []
+    ids = [e.id for e in enrolments]
+    version_ids = {e.version_id for e in enrolments}
+    for e in enrolments:
+        published = e.course.published_version_id
+        if published is not None:
+            version_ids.add(published)
+    modules: dict[int, list[Module]] = defaultdict(list)
+    for module in db.session.scalars(
+        select(Module).where(Module.version_id.in_(version_ids)).order_by(Module.number)
+    ):
+        modules[module.version_id].append(module)
+    quizzes = {
+        quiz.module_id: quiz
+        for quiz in db.session.scalars(
+            select(Quiz).where(Quiz.version_id.in_(version_ids), Quiz.module_id.is_not(None))
+        )
+    }
+    done: dict[int, set[int]] = defaultdict(set)
+    for enrolment_id, module_id in db.session.execute(
+        select(Progress.enrolment_id, Progress.module_id).where(
+            Progress.enrolment_id.in_(ids), Progress.module_id.is_not(None)
+        )
+    ):
+        done[enrolment_id].add(module_id)
+    completions: dict[int, list[Completion]] = defaultdict(list)
+    for completion in db.session.scalars(
+        select(Completion)
+        .where(Completion.enrolment_id.in_(ids))
+        .options(joinedload(Completion.version))
+        .order_by(Completion.completed_at)
+    ):
+        completions[completion.enrolment_id].append(completion)
+    user_ids = sorted({e.user_id for e in enrolments})
+    dues = open_due_dates(user_ids, sorted({e.course_id for e in enrolments}))
+    states = []
+    for e in enrolments:
+        own = modules[e.version_id]
+        current = next((c for c in completions[e.id] if c.version_id == e.version_id), None)
+        states.append(
+            CourseState(
+                enrolment=e,
+                modules=own,
+                done=done[e.id],
+                quizzes={m.id: quizzes[m.id] for m in own if m.id in quizzes},
+                completion=current,
+                due_on=dues.get((e.user_id, e.course_id)),
+                notice=versions.major_notice(e, modules),
+                assigned=(e.user_id, e.course_id) in dues,
+                completions=completions[e.id],
+            )
+        )
+    return states
+
+
+def load_enrolments(user_id: int, course_id: int | None = None) -> list[Enrolment]:
+    query = (
+        select(Enrolment)
+        .where(Enrolment.user_id == user_id)
+        .options(
+            joinedload(Enrolment.version),
+            joinedload(Enrolment.course).joinedload(Course.published_version),
+        )
+        .order_by(Enrolment.enrolled_at)
+    )
+    if course_id is not None:
+        query = query.where(Enrolment.course_id == course_id)
+    return list(db.session.scalars(query).unique())
+
+
+def refreshed(user_id: int, course_id: int | None = None) -> list[Enrolment]:
+    """The user's enrolments after moving unfinished ones to a newer minor version."""
+    enrolments = load_enrolments(user_id, course_id)
+    if any(versions.follow_minor(e) for e in enrolments):
+        enrolments = load_enrolments(user_id, course_id)
+    return enrolments
+
+
+def state_of(user_id: int, course_id: int) -> CourseState | None:
+    found = [e for e in refreshed(user_id, course_id) if e.is_active]
+    return states_for(found)[0] if found else None

@@ -1,0 +1,162 @@
+"""Centre admins assign courses to their own staff, with due dates; never other centres'."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from lms.extensions import db
+from lms.models import AuditEvent, Profession, Role
+from lms.plugins.enrolment.models import Assignment, Enrolment
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def assign(client, course, **data):
+    return client.post("/centre/assignments", data={"course": course.course_id, **data})
+
+
+def test_assign_one_person_with_due_date(client, auth, make_user, assigned_course):
+    admin = make_user(role=Role.centre_admin, centre="skane")
+    nurse = make_user(centre="skane", name="Åsa Öberg")
+    auth.login(admin)
+    page = client.get("/centre/assignments").get_data(as_text=True)
+    assert "Åsa Öberg" in page
+    assert "<legend>Assign to</legend>" in page
+    due = date.today() + timedelta(days=30)
+    response = assign(
+        client, assigned_course, target="person", person=nurse.id, due_on=due.isoformat()
+    )
+    assert response.status_code == 302
+    stored = db.session.scalar(select(Assignment))
+    assert (stored.user_id, stored.due_on, stored.assigned_by_id, stored.centre_id) == (
+        nurse.id,
+        due,
+        admin.id,
+        nurse.centre_id,
+    )
+    enrolment = db.session.scalar(select(Enrolment))
+    assert (enrolment.user_id, enrolment.method, enrolment.enrolled_by_id) == (
+        nurse.id,
+        "assigned",
+        admin.id,
+    )
+    actions = set(
+        db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == admin.id))
+    )
+    assert {"enrolment.assigned", "enrolment.enrolled"} <= actions
+    listing = client.get("/centre/assignments").get_data(as_text=True)
+    assert "Åsa Öberg" in listing
+    assert "Open" in listing
+
+
+def test_assign_by_profession_and_everyone_takes_only_own_centre(
+    client, auth, make_user, assigned_course
+):
+    auth.login(make_user(role=Role.centre_admin, centre="skane", profession=Profession.other))
+    nurses = [make_user(centre="skane") for _ in range(2)]
+    make_user(centre="skane", profession=Profession.pharmacist)
+    make_user(centre="karolinska")  # another centre: never touched
+    assign(client, assigned_course, target="profession", profession="nurse")
+    assert set(db.session.scalars(select(Assignment.user_id))) == {n.id for n in nurses}
+    response = assign(client, assigned_course, target="everyone")
+    assert "Assigned to 2 people (2 already had it); 2 newly enrolled." in client.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
+    centres = set(db.session.scalars(select(Assignment.centre_id)))
+    assert len(centres) == 1
+    assert count(Assignment) == 4  # 2 nurses + pharmacist + the admin, each once
+    assert count(Enrolment) == 4
+
+
+def test_reassigning_keeps_the_open_assignment_unless_asked(
+    client, auth, make_user, assigned_course
+):
+    admin = make_user(role=Role.centre_admin, centre="skane")
+    nurse = make_user(centre="skane")
+    auth.login(admin)
+    first = date.today() + timedelta(days=10)
+    later = date.today() + timedelta(days=40)
+    assign(client, assigned_course, target="person", person=nurse.id, due_on=first.isoformat())
+    assign(client, assigned_course, target="person", person=nurse.id, due_on=later.isoformat())
+    assert list(db.session.scalars(select(Assignment.due_on))) == [first]
+    assign(
+        client,
+        assigned_course,
+        target="person",
+        person=nurse.id,
+        due_on=later.isoformat(),
+        new_due_date="y",
+    )
+    assert list(db.session.scalars(select(Assignment.due_on).order_by(Assignment.id))) == [
+        first,
+        later,
+    ]
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "enrolment.due_date_changed")
+    )
+    assert event.details["due_on"] == later.isoformat()
+    assert event.details["previous_due_on"] == first.isoformat()
+
+
+def test_centre_admin_cannot_assign_another_centres_person(
+    client, auth, make_user, assigned_course
+):
+    auth.login(make_user(role=Role.centre_admin, centre="skane"))
+    stranger = make_user(centre="karolinska", name="Karl Stranger")
+    assert "Karl Stranger" not in client.get("/centre/assignments").get_data(as_text=True)
+    response = assign(client, assigned_course, target="person", person=stranger.id)
+    assert response.status_code == 403
+    assert count(Assignment) == 0
+    assert count(Enrolment) == 0
+    # The centre parameter is for site admins only.
+    page = client.get("/centre/assignments?centre=karolinska").get_data(as_text=True)
+    assert "Skånes universitetssjukhus" in page
+    assert "Karl Stranger" not in page
+
+
+def test_site_admin_picks_a_centre(client, auth, make_user, assigned_course):
+    auth.login(make_user(role=Role.site_admin, centre=None))
+    person = make_user(centre="umea", name="Ulla Umeå")
+    page = client.get("/centre/assignments?centre=umea").get_data(as_text=True)
+    assert '<label for="centre-picker">Centre</label>' in page
+    assert "Ulla Umeå" in page
+    response = client.post(
+        "/centre/assignments?centre=umea",
+        data={"course": assigned_course.course_id, "target": "person", "person": person.id},
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(Assignment.user_id)) == person.id
+
+
+def test_learner_and_educator_cannot_open_centre_pages(client, auth, make_user):
+    for role in (Role.learner, Role.educator):
+        auth.login(make_user(role=role))
+        assert client.get("/centre/assignments").status_code == 403
+        assert client.get("/centre/import").status_code == 403
+        auth.logout()
+
+
+def test_overdue_assignment_on_dashboard(client, auth, make_user, assigned_course):
+    admin = make_user(role=Role.centre_admin, centre="skane")
+    nurse = make_user(centre="skane")
+    auth.login(admin)
+    past = date.today() - timedelta(days=3)
+    assign(client, assigned_course, target="person", person=nurse.id, due_on=past.isoformat())
+    assert "Overdue" in client.get("/centre/assignments").get_data(as_text=True)
+    auth.logout()
+    auth.login(nurse)
+    page = client.get("/me/").get_data(as_text=True)
+    assert "Overdue" in page
+    assert "Due " in page
+    # An assigned course cannot be left while the assignment is open.
+    response = client.post("/courses/assigned-course/unenrol", follow_redirects=True)
+    assert "you cannot leave it" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Enrolment.status)) == "active"
+    client.post("/courses/assigned-course/module-1/complete")
+    page = client.get("/me/").get_data(as_text=True)
+    assert "Overdue" not in page
+    assert "Completed" in page
