@@ -1,0 +1,41 @@
+"""Quizzes: attempts, grading, feedback and question statistics.
+
+Talks to the rest only through ``lms.events``: asks ``ensure_enrolment`` before a learner
+takes a quiz, sends ``quiz_passed``, answers ``completion_blockers`` for course quizzes and
+adds quiz panels to the catalogue's course and module pages.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms import events
+from lms.models import Role
+from lms.plugins import NavEntry, Plugin
+from lms.plugins.quizzes import models, panels  # noqa: F401  (models: tables for Alembic)
+from lms.plugins.quizzes.panels import course_panel, module_panel
+from lms.plugins.quizzes.services import completion_blockers
+from lms.plugins.quizzes.views import bp
+
+
+def nav(user) -> list[NavEntry]:
+    if user is not None and user.role in (Role.educator, Role.site_admin):
+        return [NavEntry(_l("Quiz statistics"), "quizzes.educator_index", order=60)]
+    return []
+
+
+def init_app(app: Flask) -> None:
+    panels.init_app(app)
+    events.connect(app, events.completion_blockers, completion_blockers)
+    events.connect(app, events.module_page_panels, module_panel)
+    events.connect(app, events.course_page_panels, course_panel)
+
+
+plugin = Plugin(
+    name="quizzes",
+    blueprint=bp,
+    nav=nav,
+    init_app=init_app,
+    description="Quiz attempts, grading, feedback and question statistics.",
+)

@@ -1,0 +1,226 @@
+"""Question statistics for educators: SQL aggregations over the per-question answer rows.
+
+Queries per page are constant: one for the quizzes, one GROUP BY for answers per question,
+one GROUP BY for picks per choice; no attempt is loaded into Python.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager
+
+from lms.content.models import Course, CourseVersion, Question, Quiz
+from lms.extensions import db
+from lms.models import Role
+from lms.plugins.quizzes.models import SUBMITTED, Answer, Attempt, Pick
+
+FLAG_MIN_ANSWERS = 5
+FLAG_BELOW_PERCENT = 50
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def may_see(user, version: CourseVersion) -> bool:
+    """Site admins see every quiz; an educator those of the versions they own."""
+    if user.role == Role.site_admin:
+        return True
+    return user.role == Role.educator and user.email.lower() in (version.owners or [])
+
+
+def _owned_version_ids(user) -> list[int] | None:
+    """None: all (site admin). Owners are a JSON list, filtered here in one query."""
+    if user.role == Role.site_admin:
+        return None
+    email = user.email.lower()
+    rows = db.session.execute(select(CourseVersion.id, CourseVersion.owners))
+    return [vid for vid, owners in rows if email in (owners or [])]
+
+
+@dataclass(frozen=True)
+class QuizRow:
+    quiz: Quiz
+    version: CourseVersion
+    course_slug: str
+    attempts: int
+    passed: int
+
+
+def quiz_rows(user) -> list[QuizRow]:
+    """The quizzes this user may see, newest version first, with attempt and pass counts."""
+    counts = (
+        select(
+            Attempt.quiz_id.label("quiz_id"),
+            func.count(Attempt.id).label("attempts"),
+            func.sum(case((Attempt.passed.is_(True), 1), else_=0)).label("passed"),
+        )
+        .where(Attempt.status == SUBMITTED)
+        .group_by(Attempt.quiz_id)
+        .subquery()
+    )
+    query = (
+        select(Quiz, CourseVersion, Course.slug, counts.c.attempts, counts.c.passed)
+        .join(Quiz.version)
+        .join(Course, Course.id == CourseVersion.course_id)
+        .outerjoin(counts, counts.c.quiz_id == Quiz.id)
+        .order_by(Course.slug, CourseVersion.id.desc(), Quiz.number)
+    )
+    owned = _owned_version_ids(user)
+    if owned is not None:
+        query = query.where(Quiz.version_id.in_(owned))
+    return [
+        QuizRow(quiz, version, slug, attempts or 0, passed or 0)
+        for quiz, version, slug, attempts, passed in db.session.execute(query)
+    ]
+
+
+def find_quiz(quiz_id: int) -> Quiz | None:
+    return db.session.scalar(
+        select(Quiz)
+        .where(Quiz.id == quiz_id)
+        .join(Quiz.version)
+        .options(contains_eager(Quiz.version))
+    )
+
+
+@dataclass(frozen=True)
+class ChoiceStat:
+    index: int
+    text: str
+    right: bool
+    picks: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class QuestionStat:
+    number: int
+    text: str
+    multiple: bool
+    answers: int
+    correct: int
+    percent_correct: float
+    mean_score: float
+    flagged: bool
+    choices: list[ChoiceStat] = field(default_factory=list)
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(part / whole * 100, 1) if whole else 0.0
+
+
+def question_stats(quiz: Quiz) -> list[QuestionStat]:
+    """Per question of the bank: answers, percent fully right, picks per choice; flagged
+    when at least FLAG_MIN_ANSWERS answered and fewer than FLAG_BELOW_PERCENT got it right."""
+    questions = db.session.scalars(
+        select(Question).where(Question.quiz_id == quiz.id).order_by(Question.number)
+    ).all()
+    answers = {
+        qid: (n, right or 0, mean or 0.0)
+        for qid, n, right, mean in db.session.execute(
+            select(
+                Answer.question_id,
+                func.count(Answer.id),
+                func.sum(case((Answer.correct.is_(True), 1), else_=0)),
+                func.avg(Answer.score),
+            )
+            .join(Question, Question.id == Answer.question_id)
+            .where(Question.quiz_id == quiz.id)
+            .group_by(Answer.question_id)
+        )
+    }
+    picks: dict[tuple[int, int], int] = {
+        (qid, choice): n
+        for qid, choice, n in db.session.execute(
+            select(Pick.question_id, Pick.choice, func.count(Pick.id))
+            .join(Question, Question.id == Pick.question_id)
+            .where(Question.quiz_id == quiz.id)
+            .group_by(Pick.question_id, Pick.choice)
+        )
+    }
+    result = []
+    for question in questions:
+        n, right, mean = answers.get(question.id, (0, 0, 0.0))
+        percent_correct = _percent(right, n)
+        choices = [
+            ChoiceStat(
+                index=i,
+                text=choice["text"],
+                right=bool(choice["correct"]),
+                picks=picks.get((question.id, i), 0),
+                percent=_percent(picks.get((question.id, i), 0), n),
+            )
+            for i, choice in enumerate(question.choices)
+        ]
+        result.append(
+            QuestionStat(
+                number=question.number,
+                text=question.stem_text,
+                multiple=question.multiple,
+                answers=n,
+                correct=right,
+                percent_correct=percent_correct,
+                mean_score=round(float(mean) * 100, 1),
+                flagged=n >= FLAG_MIN_ANSWERS and percent_correct < FLAG_BELOW_PERCENT,
+                choices=choices,
+            )
+        )
+    return result
+
+
+def safe_cell(value):
+    """Excel runs a cell starting with = + - @ as a formula: prefix it with '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _decimal(value: float) -> str:
+    """In the reader's locale (66,7 in Swedish), so Excel reads a number."""
+    return format_decimal(value, format="0.#")
+
+
+def stats_csv(stats: list[QuestionStat]) -> bytes:
+    """One row per choice. UTF-8 with a BOM and ``;`` so Swedish Excel opens it right;
+    the csv module quotes any cell holding ``;``, quotes or line breaks."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Question"),
+            _("Question text"),
+            _("Answers"),
+            _("Percent correct"),
+            _("Often missed"),
+            _("Choice"),
+            _("Choice text"),
+            _("Right answer"),
+            _("Times chosen"),
+            _("Percent chosen"),
+        ]
+    )
+    yes, no = _("yes"), _("no")
+    for stat in stats:
+        for choice in stat.choices:
+            writer.writerow(
+                [
+                    safe_cell(value)
+                    for value in (
+                        stat.number,
+                        stat.text,
+                        stat.answers,
+                        _decimal(stat.percent_correct),
+                        yes if stat.flagged else no,
+                        choice.index + 1,
+                        choice.text,
+                        yes if choice.right else no,
+                        choice.picks,
+                        _decimal(choice.percent),
+                    )
+                ]
+            )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
