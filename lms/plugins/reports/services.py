@@ -1,0 +1,226 @@
+"""Who may see which figures, and the figures: SQL aggregations over :mod:`.query`.
+
+Reports only read. Every function here runs a fixed number of queries whatever the number
+of people: the grouping happens in SQL, Python only sorts the (few) groups into tables.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import exists, extract, func, select
+
+from lms.content.models import Course, CourseVersion
+from lms.extensions import db
+from lms.models import Centre, Role, User
+from lms.plugins import enabled_plugins
+from lms.plugins.reports.query import (
+    CERTIFICATE_TABLE,
+    ENROLMENT_TABLES,
+    Filter,
+    Tables,
+    people_conditions,
+    status_rows,
+)
+
+MONTHS = 12
+# Holding valid training: what the completion charts count.
+VALID = ("completed", "expiring")
+
+
+def local_zone() -> ZoneInfo:
+    """Where the centres are: dates of completion and expiry are counted there."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def today() -> date:
+    """Today where the centres are, as the certificates plugin counts expiry."""
+    return datetime.now(local_zone()).date()
+
+
+def warning_days() -> int:
+    return int(current_app.config.get("LMS_EXPIRY_WARNING_DAYS", 60))
+
+
+def tables() -> Tables | None:
+    """The tables to read, or None when the enrolment plugin is off. A table counts only
+    when its plugin is enabled in this app: switched off means not reported on."""
+    enabled = enabled_plugins(current_app)
+    meta = db.metadata.tables
+    if "enrolment" not in enabled or any(name not in meta for name in ENROLMENT_TABLES):
+        return None
+    cert = meta.get(CERTIFICATE_TABLE) if "certificates" in enabled else None
+    return Tables(*(meta[name] for name in ENROLMENT_TABLES), cert=cert)
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    id: int
+    slug: str
+    title: str
+    status: str
+    owners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the current person may see. ``kind``: centre, network or educator."""
+
+    kind: str
+    filter: Filter
+    centre: Centre | None = None
+    courses: tuple[CourseInfo, ...] = ()
+    may_see_people: bool = True
+
+
+def courses(lang: str) -> list[CourseInfo]:
+    """Every course with its latest version's title and owners; few rows (O(courses)).
+    Owners are matched here, not in SQL: JSON containment differs between databases."""
+    rows = db.session.execute(
+        select(
+            Course.id,
+            Course.slug,
+            CourseVersion.title,
+            CourseVersion.translations,
+            CourseVersion.status,
+            CourseVersion.owners,
+        )
+        .join(CourseVersion, CourseVersion.id == Course.latest_version_id)
+        .order_by(Course.slug)
+    )
+    return [
+        CourseInfo(
+            cid,
+            slug,
+            (tr or {}).get(lang, {}).get("title") or title,
+            status,
+            tuple(o.lower() for o in owners or ()),
+        )
+        for cid, slug, title, tr, status, owners in rows
+    ]
+
+
+def centres() -> list[Centre]:
+    return list(db.session.scalars(select(Centre).order_by(Centre.name)))
+
+
+def scope_for(user: User, centre_slug: str | None, lang: str, centres: list[Centre]) -> Scope:
+    """Centre admins get their own centre, whatever the URL asks for; site admins the centre
+    they ask for (one of ``centres``) or the network; educators the courses they own,
+    across centres, without the names of people."""
+    all_courses = tuple(courses(lang))
+    if user.role == Role.site_admin:
+        centre = next((c for c in centres if c.slug == centre_slug), None)
+        if centre is not None:
+            return Scope("centre", Filter(centre_id=centre.id), centre, all_courses)
+        return Scope("network", Filter(all_centres=True), None, all_courses)
+    if user.role == Role.centre_admin:
+        return Scope("centre", Filter(centre_id=user.centre_id), user.centre, all_courses)
+    if user.role == Role.educator:
+        email = user.email.lower()
+        owned = tuple(c for c in all_courses if email in c.owners)
+        return Scope(
+            "educator",
+            Filter(all_centres=True, course_ids=tuple(c.id for c in owned)),
+            None,
+            owned,
+            may_see_people=False,
+        )
+    raise PermissionError(user.role)
+
+
+def narrowed(scope: Scope, *, course_id: int | None, profession: str | None) -> Filter:
+    """The scope's filter with the page's filters on top (never wider than the scope)."""
+    course_ids = scope.filter.course_ids
+    if course_id is not None:
+        allowed = course_ids is None or course_id in course_ids
+        course_ids = (course_id,) if allowed else ()
+    return Filter(
+        centre_id=scope.filter.centre_id,
+        all_centres=scope.filter.all_centres,
+        course_ids=course_ids,
+        profession=profession,
+    )
+
+
+@dataclass
+class Tally:
+    """Status counts of one group (a course, a profession, a centre × course)."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def valid(self) -> int:
+        return sum(self.counts[s] for s in VALID)
+
+    @property
+    def percent_valid(self) -> int:
+        return round(100 * self.valid / self.total) if self.total else 0
+
+    def __getitem__(self, status: str) -> int:
+        return self.counts[status]
+
+
+@dataclass
+class Figures:
+    by_course: dict[int, Tally]
+    by_profession: dict[str, Tally]
+    by_centre_course: dict[tuple[int | None, int], Tally]
+    by_centre: dict[int | None, Tally]
+    total: Tally
+
+
+def figures(t: Tables, filt: Filter) -> Figures:
+    """All the dashboard's counts in one grouped query."""
+    on = today()
+    rows = status_rows(t, filt, today=on, warn_until=on + timedelta(days=warning_days()))
+    sub = rows.subquery("statuses")
+    grouped = db.session.execute(
+        select(
+            sub.c.centre_id, sub.c.course_id, sub.c.profession, sub.c.status, func.count()
+        ).group_by(sub.c.centre_id, sub.c.course_id, sub.c.profession, sub.c.status)
+    )
+    result = Figures({}, {}, {}, {}, Tally())
+    for centre_id, course_id, profession, status, count in grouped:
+        profession = getattr(profession, "value", profession)
+        for bucket, key in (
+            (result.by_course, course_id),
+            (result.by_profession, profession),
+            (result.by_centre_course, (centre_id, course_id)),
+            (result.by_centre, centre_id),
+        ):
+            bucket.setdefault(key, Tally()).counts[status] += count
+        result.total.counts[status] += count
+    return result
+
+
+def completions_by_month(t: Tables, filt: Filter) -> list[tuple[date, int]]:
+    """Completions (not revoked) per calendar month (UTC) over the last twelve months."""
+    first = today().replace(day=1)
+    months = []
+    for _ in range(MONTHS):
+        months.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    months.reverse()
+    c = t.completion
+    year, month = extract("year", c.c.completed_at), extract("month", c.c.completed_at)
+    query = (
+        select(year, month, func.count())
+        .where(*people_conditions(c, filt, User.__table__))
+        .where(c.c.completed_at >= datetime.combine(months[0], datetime.min.time()))
+        .group_by(year, month)
+    )
+    if t.cert is not None:
+        query = query.where(
+            ~exists().where(t.cert.c.completion_id == c.c.id, t.cert.c.revoked_at.isnot(None))
+        )
+    found = {(int(y), int(m)): n for y, m, n in db.session.execute(query)}
+    return [(m, found.get((m.year, m.month), 0)) for m in months]

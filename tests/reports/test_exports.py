@@ -1,0 +1,119 @@
+"""CSV for Swedish Excel and XLSX: the right rows, åäö intact, formulas neutralised."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from lms.models import Profession
+
+HEADINGS = [
+    "Name",
+    "E-mail",
+    "Profession",
+    "Centre",
+    "Course",
+    "Status",
+    "Enrolled on",
+    "Due on",
+    "Completed on",
+    "Certificate code",
+    "Expires on",
+]
+TRICKY = ['=HYPERLINK("http://x")', "+46 Plus", "-Minus", "@At Sign"]
+
+
+@pytest.fixture
+def tricky(known, make_user, records):
+    for n, name in enumerate(TRICKY):
+        user = make_user(name=name, centre="skane", profession=Profession.other,
+                         email=f"tricky{n}@example.com")  # fmt: skip
+        records.enrol(user, known.b1)
+    return known
+
+
+def _csv_rows(response) -> list[list[str]]:
+    body = response.data
+    assert body.startswith(b"\xef\xbb\xbf")  # the UTF-8 byte-order mark Excel needs
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_csv_is_excel_friendly(client, login, tricky):
+    login(tricky.admin)
+    response = client.get("/centre/report.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert ".csv" in response.headers["Content-Disposition"]
+    rows = _csv_rows(response)
+    assert rows[0] == HEADINGS
+    assert b";" in response.data.splitlines()[0]
+    by_name = {row[0]: row for row in rows[1:]}
+    anna = by_name["Anna Åkesson"]
+    assert anna[2:6] == ["Nurse", "Skånes universitetssjukhus", "Course A Cryo", "Expiring soon"]
+    assert anna[9].startswith("0001-")
+    assert len(anna[9]) == 34
+    assert by_name["Bo Öhman"][5] == "Expired"
+    assert by_name["David Berg"][7]  # the due date
+    assert len(rows) == 1 + 12 + len(TRICKY)
+
+
+def test_csv_neutralises_formulas(client, login, tricky):
+    login(tricky.admin)
+    names = [row[0] for row in _csv_rows(client.get("/centre/report.csv"))[1:]]
+    for name in TRICKY:
+        assert "'" + name in names
+        assert name not in names
+
+
+def test_csv_applies_the_filters(client, login, tricky):
+    login(tricky.admin)
+    rows = _csv_rows(client.get("/centre/report.csv?status=completed&course=course-b"))
+    assert sorted(row[0] for row in rows[1:]) == ["Cecilia Ek", "Eva Lind", "Ingrid Vik"]
+    rows = _csv_rows(client.get("/centre/report.csv?profession=physician"))
+    assert [row[0] for row in rows[1:]] == ["David Berg"]
+
+
+def test_xlsx_opens_with_the_right_rows(client, login, tricky):
+    login(tricky.admin)
+    response = client.get("/centre/report.xlsx?course=course-a")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    book = load_workbook(io.BytesIO(response.data))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADINGS
+    by_name = {row[0]: row for row in rows[1:]}
+    assert set(by_name) == {
+        "Anna Åkesson",
+        "Bo Öhman",
+        "Cecilia Ek",
+        "David Berg",
+        "Eva Lind",
+        "Hans Nord",
+        "Johan Sjö",
+    }
+    bo = by_name["Bo Öhman"]
+    assert bo[5] == "Expired"
+    assert bo[10] is not None
+    assert bo[10].year >= 2000
+    assert by_name["Cecilia Ek"][5] == "In progress (a certificate was revoked)"
+
+
+def test_xlsx_neutralises_formulas(client, login, tricky):
+    login(tricky.admin)
+    book = load_workbook(io.BytesIO(client.get("/centre/report.xlsx").data))
+    names = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    for name in TRICKY:
+        assert "'" + name in names
+    assert all(cell.data_type != "f" for row in book.active.iter_rows() for cell in row)
+
+
+def test_csv_in_swedish(client, login, known):
+    login(known.admin)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    rows = _csv_rows(client.get("/centre/report.csv"))
+    assert rows[0][2] == "Yrke"
+    assert {row[0]: row for row in rows[1:]}["Anna Åkesson"][2] == "Sjuksköterska"
