@@ -1,0 +1,275 @@
+"""Benchmark: quiz submissions against a bare Flask route, both under gunicorn, in one run.
+
+One "submission" is what a learner's browser does: GET the quiz form (which starts the
+attempt) and POST the answers (graded, stored, ``quiz_passed`` sent). Rounds alternate the
+bare route ``/__bench/bare`` (from benchmarks/bench_wsgi.py) and submissions, each client
+thread as its own learner. It prints per-round rates and the median ratio
+submissions/bare (target 0.2; printed, not enforced), then checks the database: every
+acknowledged submission (HTTP 303) is stored exactly once as a submitted attempt with its
+answers. Exits non-zero on any failed request or any lost or duplicated attempt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gunicorn_harness import ROOT, free_port, start_gunicorn, stop, wait_ready
+
+sys.path.insert(0, str(ROOT))
+from tests.faults.harness import PASSWORD, TOKEN_RE, Browser, Gone
+
+TARGET = 0.2
+COURSE = "car-t-nursing"
+HIDDEN_RE = re.compile(r'name="(attempt_id|lock_version)" value="(\d+)"')
+CHOICE_RE = re.compile(r'name="(q\d+)" value="(\d+)"')
+
+
+def bench_courses(tmp: Path) -> Path:
+    """A copy of one real course whose quizzes allow unlimited attempts, so every round
+    can submit fresh attempts for the same learners."""
+    root = tmp / "courses"
+    shutil.copytree(ROOT / "courses" / COURSE, root / COURSE)
+    for quiz in (root / COURSE).glob("*.quiz.md"):
+        lines = quiz.read_text().splitlines(keepends=True)
+        quiz.write_text("".join(line for line in lines if not line.startswith("max_attempts")))
+    return root
+
+
+def prepare(tmp: Path, learners: int) -> tuple[dict[str, str], str, list[str]]:
+    """Migrate a fresh SQLite database, load the course, add learners; return the env, the
+    quiz URL and the learners' e-mail addresses."""
+    env = {
+        "LMS_CONFIG": "development",
+        "FLASK_DEBUG": "0",
+        "LMS_DEMO": "0",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite'}",
+        "LMS_COURSES_DIR": str(bench_courses(tmp)),
+        "LMS_ENTRY_POINT_PLUGINS": "0",
+        "LMS_RATELIMIT_ENABLED": "0",  # many learners log in from one address
+    }
+    os.environ.update(env)  # config.py reads the environment when first imported
+    from flask_migrate import upgrade
+
+    from lms import create_app
+    from lms.auth.services import register_user
+    from lms.content.models import Course, Quiz
+    from lms.content.sync import sync_courses
+    from lms.extensions import db
+    from lms.models import Centre, Profession
+
+    app = create_app()
+    with app.app_context():
+        upgrade(revision="heads")
+        results = sync_courses(Path(env["LMS_COURSES_DIR"]))
+        if any(r.outcome != "new" for r in results):
+            raise SystemExit("course not loaded:\n" + "\n".join(map(str, results)))
+        course = db.session.scalar(db.select(Course).where(Course.slug == COURSE))
+        quiz = db.session.scalar(
+            db.select(Quiz)
+            .where(Quiz.version_id == course.published_version_id)
+            .order_by(Quiz.number)
+        )
+        url = f"/courses/{COURSE}/quiz/{quiz.slug}/"
+        centre = db.session.scalar(db.select(Centre).order_by(Centre.id))
+        emails = [f"bench-learner-{n}@example.com" for n in range(learners)]
+        for email in emails:
+            register_user(
+                email=email,
+                name="Bench Learner",
+                password=PASSWORD,
+                centre_id=centre.id,
+                profession=Profession.nurse,
+            )
+        db.engine.dispose()
+    return env, url, emails
+
+
+class Learner(Browser):
+    """One learner per client thread (the fault tests' browser, no retries: every failure
+    counts), in Swedish, taking the quiz again and again."""
+
+    failure = ""
+
+    def submit(self, url: str) -> int | None:
+        """GET the form and POST an answer to every question; the attempt id when the
+        server acknowledged it (303), else None (``self.failure`` says why)."""
+        status, _headers, page, _tries = self.request("GET", url + "?again=1")  # even after a pass
+        if status != 200 or "attempt_id" not in page:
+            self.failure = f"GET {status}"
+            return None
+        fields = dict(HIDDEN_RE.findall(page))
+        answers: dict[str, str] = {}
+        for name, value in CHOICE_RE.findall(page):
+            answers.setdefault(name, value)  # the first choice shown: right or wrong
+        form = {"csrf_token": TOKEN_RE.search(page).group(1), **fields, **answers}
+        status, headers, _text, _tries = self.request("POST", url, form)
+        if status == 303 and "/attempts/" in headers.get("Location", ""):
+            return int(fields["attempt_id"])
+        self.failure = f"POST {status}"
+        return None
+
+
+@dataclass
+class Round:
+    kind: str
+    done: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    acknowledged: list[int] = field(default_factory=list)
+    failures: Counter = field(default_factory=Counter)
+
+    @property
+    def rate(self) -> float:
+        return self.done / self.seconds if self.seconds else 0.0
+
+
+def run_round(kind: str, browsers: list[Learner], url: str, seconds: float, cap: int) -> Round:
+    result = Round(kind)
+    lock = threading.Lock()
+    start = time.monotonic()
+    deadline = start + seconds
+
+    def worker(browser: Learner) -> None:
+        browser.close()  # gunicorn closes keep-alive connections idle for 2 s: start afresh
+        while time.monotonic() < deadline:
+            with lock:
+                if result.done + result.errors >= cap:
+                    return
+            ok = False
+            attempt = None
+            try:
+                if kind == "bare":
+                    ok = browser.request("GET", "/__bench/bare")[0] == 200
+                else:
+                    attempt = browser.submit(url)
+                    ok = attempt is not None
+            except Gone as exc:  # a connection error or a 5xx
+                ok = False
+                browser.failure = str(exc)
+            with lock:
+                if ok:
+                    result.done += 1
+                    if attempt is not None:
+                        result.acknowledged.append(attempt)
+                else:
+                    result.errors += 1
+                    result.failures[browser.failure or "bare"] += 1
+
+    threads = [threading.Thread(target=worker, args=(b,)) for b in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def verify(acknowledged: list[int]) -> list[str]:
+    """Every acknowledged attempt stored once, submitted, with one answer row per drawn
+    question; nothing submitted that was not acknowledged."""
+    from lms import create_app
+    from lms.extensions import db
+    from lms.plugins.quizzes.models import Answer, Attempt
+
+    problems = []
+    if len(set(acknowledged)) != len(acknowledged):
+        problems.append("an attempt id was acknowledged twice")
+    app = create_app()
+    with app.app_context():
+        submitted = db.session.scalars(
+            db.select(Attempt).where(Attempt.status == "submitted")
+        ).all()
+        answers = dict(
+            db.session.execute(
+                db.select(Answer.attempt_id, db.func.count(Answer.id)).group_by(Answer.attempt_id)
+            ).all()
+        )
+        stored = {a.id: a for a in submitted}
+        missing = set(acknowledged) - set(stored)
+        extra = set(stored) - set(acknowledged)
+        if missing:
+            problems.append(f"{len(missing)} acknowledged attempts are not stored as submitted")
+        if extra:
+            problems.append(f"{len(extra)} submitted attempts were never acknowledged")
+        for attempt in submitted:
+            if answers.get(attempt.id, 0) != len(attempt.question_ids):
+                problems.append(f"attempt {attempt.id} has {answers.get(attempt.id, 0)} answers")
+            if attempt.score_percent is None or attempt.submitted_at is None:
+                problems.append(f"attempt {attempt.id} has no score")
+        db.engine.dispose()
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=3.0, help="per kind and round")
+    parser.add_argument("--threads", type=int, default=8, help="client threads = learners")
+    parser.add_argument("--cap", type=int, default=20_000, help="most operations per round")
+    args = parser.parse_args()
+
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally
+    tmp = Path(tempfile.mkdtemp(prefix="lms-bench-quiz-"))
+    server = None
+    try:
+        env, url, emails = prepare(tmp, args.threads)
+        port = free_port()
+        server = start_gunicorn(env, port, tmp / "gunicorn.log")
+        wait_ready(port, server)
+        browsers = [Learner(port, email, language="sv") for email in emails]
+        for browser in browsers:
+            browser.log_in()
+        print(f"quiz: {url}; learners: {len(browsers)} (one per client thread)")
+        print("gunicorn: 2 gthread workers x 4 threads, SQLite (WAL, synchronous=FULL)")
+        warm = [run_round(kind, browsers, url, 1.0, args.cap) for kind in ("bare", "quiz")]
+        rounds = []
+        for _ in range(args.rounds):
+            bare = run_round("bare", browsers, url, args.seconds, args.cap)
+            quiz = run_round("quiz", browsers, url, args.seconds, args.cap)
+            rounds.append((bare, quiz))
+        print(f"\n{'round':>5} {'bare req/s':>11} {'submits/s':>10} {'ratio':>6} {'errors':>7}")
+        for n, (b, q) in enumerate(rounds, 1):
+            ratio = q.rate / b.rate if b.rate else 0.0
+            print(f"{n:>5} {b.rate:>11.0f} {q.rate:>10.1f} {ratio:>6.3f} {b.errors + q.errors:>7}")
+        ratios = [q.rate / b.rate for b, q in rounds if b.rate]
+        median = statistics.median(ratios) if ratios else 0.0
+        met = "met" if median >= TARGET else "NOT met"
+        print(f"\nmedian ratio submissions/bare: {median:.3f}; target {TARGET}: {met}")
+        everything = warm + [r for pair in rounds for r in pair]
+        errors = sum(r.errors for r in everything)
+        acknowledged = [a for r in everything for a in r.acknowledged]
+        problems = verify(acknowledged)
+        print(f"submissions acknowledged: {len(acknowledged)}; failed requests: {errors}")
+        failures = sum((r.failures for r in everything), Counter())
+        if failures:
+            print("failures: " + ", ".join(f"{k}: {v}" for k, v in failures.most_common()))
+        for problem in problems:
+            print(f"PROBLEM: {problem}")
+        if not problems:
+            print("database: every acknowledged submission stored exactly once")
+        return 1 if errors or problems else 0
+    finally:
+        stop(server)
+        signal.signal(signal.SIGTERM, previous)
+        if os.environ.get("BENCH_KEEP"):
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
