@@ -25,7 +25,7 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
     """Build an app. ``config``: a config class, its name, or a mapping of overrides on top
     of the testing config (for tests)."""
     from config import TestingConfig
-    from lms import cli, core, security
+    from lms import cli, core, records, security
     from lms.auth import bp as auth_bp
     from lms.auth import panels as auth_panels
     from lms.auth.admin import bp as admin_bp
@@ -54,6 +54,7 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
             parents=True, exist_ok=True
         )
     db.init_app(app)
+    records.install(db.session)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -88,6 +88,14 @@ user_anonymised = signals.signal(
         "(e.g. names on certificates) and keep the records themselves."
     ),
 )
+records_changed = signals.signal(
+    "records-changed",
+    doc=(
+        "Sent by the core just before a transaction commits, when it changed rows belonging "
+        "to people. Payload: RecordsChanged. Receivers keep derived data current in the same "
+        "transaction (they may read and write; they must not commit)."
+    ),
+)
 completion_blockers = signals.signal(
     "completion-blockers",
     doc=(
@@ -187,6 +195,17 @@ class PersonalDataRequest:
 class UserAnonymised:
     user_id: int
     at: datetime
+
+
+@dataclass(frozen=True)
+class RecordsChanged:
+    """(table, user id) pairs a transaction changed; sent just before it commits, and
+    receivers write in that same transaction (see :mod:`lms.records`)."""
+
+    changes: frozenset[tuple[str, int]]
+
+    def users_in(self, tables) -> set[int]:
+        return {user for table, user in self.changes if table in tables}
 
 
 @dataclass(frozen=True)

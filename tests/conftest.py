@@ -22,7 +22,8 @@ from lms.extensions import db, limiter, sqlite_deferred_outside_requests
 
 # The browser tests need Debian's Chromium; without it they are not collected at all.
 collect_ignore_glob = [] if Path("/usr/bin/chromium").exists() else ["e2e/*"]
-# Two app instances against one PostgreSQL and one Redis: the PostgreSQL round only.
+# What only PostgreSQL can show (two app instances sharing it and Redis, writers that
+# really interleave): the PostgreSQL round only.
 if not os.environ.get("LMS_TEST_DATABASE_URL"):
     collect_ignore_glob.append("cluster/*")
 else:  # the fault tests always run their own SQLite site: once is enough

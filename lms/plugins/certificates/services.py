@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from lms import audit, events
+from lms import audit, events, records
 from lms.content.models import CourseVersion
 from lms.extensions import db
 from lms.models import Role, User, utcnow
@@ -191,6 +191,7 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> bool:
     if result.rowcount != 1:
         db.session.rollback()
         return False
+    records.touched(db.session, Certificate.__tablename__, [certificate.user_id])
     audit.record(
         "certificate.revoked",
         actor=admin,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
@@ -73,6 +73,12 @@ class Progress(db.Model):
     attempt_id: Mapped[int | None]
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("enrolment_progress.id"))
     done_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def records_owner_id(self) -> int | None:
+        """Whose record this is, for :mod:`lms.records` (progress has no ``user_id``)."""
+        enrolment = object_session(self).get(Enrolment, self.enrolment_id)
+        return enrolment.user_id if enrolment is not None else None
 
 
 class Completion(db.Model):

@@ -1,17 +1,58 @@
 """Centre reports: who holds which training and when it runs out.
 
-Read-only over the enrolment and certificates plugins' tables through SQL (see
-:mod:`lms.plugins.reports.query` for the status rules); it imports neither plugin, writes
-nothing and connects no receivers. Without the certificates plugin the reports still count
-enrolments and completions; without the enrolment plugin they say they are unavailable.
+Reads the enrolment and certificates plugins' tables through SQL (see
+:mod:`lms.plugins.reports.query` for the status rules) and imports neither plugin. The tables
+it writes are its own: ``reports_status`` (the facts each status depends on) and
+``reports_completion`` (what the month chart counts), kept current through the core's
+``records_changed`` signal (:mod:`.store`). Without the
+certificates plugin the reports still count enrolments and completions; without the
+enrolment plugin they say they are unavailable.
 """
 
 from __future__ import annotations
 
+import click
+from flask import Flask
+from flask.cli import AppGroup
 from flask_babel import lazy_gettext as _l
 
+from lms import events
+from lms.extensions import db
 from lms.plugins import NavEntry, Plugin
+from lms.plugins.reports import store
+from lms.plugins.reports.models import PersonCourseFacts  # noqa: F401  (for Alembic)
+from lms.plugins.reports.services import tables
 from lms.plugins.reports.views import VIEWERS, bp
+
+reports_cli = AppGroup("reports", help="The centre reports' own tables.")
+
+
+@reports_cli.command("rebuild")
+def rebuild() -> None:
+    """Recompute the reports' tables from the records (after a bulk load by SQL, or when the
+    reports plugin was switched off while people trained)."""
+    t = tables()
+    if t is None:
+        raise click.ClickException("the enrolment plugin is off: nothing to report on")
+    rows = store.rebuild(t)
+    db.session.commit()
+    click.echo(f"reports_status: {rows} rows rebuilt (and reports_completion)")
+
+
+@reports_cli.command("check")
+def check() -> None:
+    """Compare the reports' tables with the records; exit 1 when they differ."""
+    t = tables()
+    if t is None:
+        raise click.ClickException("the enrolment plugin is off: nothing to report on")
+    differing = store.differences(t)
+    db.session.rollback()
+    if differing:
+        raise click.ClickException(
+            f"the reports' tables differ from the records in {differing} rows: "
+            "run `flask reports rebuild`"
+        )
+    click.echo("the reports' tables agree with the records")
 
 
 def nav(user) -> list[NavEntry]:
@@ -20,10 +61,16 @@ def nav(user) -> list[NavEntry]:
     return []
 
 
+def init_app(app: Flask) -> None:
+    events.connect(app, events.records_changed, store.on_records_changed)
+    app.cli.add_command(reports_cli)
+
+
 plugin = Plugin(
     name="reports",
     blueprint=bp,
     url_prefix="/centre",
     nav=nav,
+    init_app=init_app,
     description="Centre dashboards, people lists, charts and CSV/XLSX exports.",
 )

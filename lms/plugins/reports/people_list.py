@@ -1,7 +1,8 @@
 """The people list and the exports: one row per person and course, paged or streamed.
 
-Both run the status statement of :mod:`.query` with the person's details; paging and the
-total happen in SQL (a window count), and an export fetches its rows in batches.
+Both run the status statement of :mod:`.query` over the reports' status table with the
+person's details; paging and the total happen in SQL (a window count), and an export
+fetches its rows in batches.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 
 from lms.extensions import db
 from lms.plugins.reports.query import STATUSES, Filter, Tables, status_rows
-from lms.plugins.reports.services import local_zone, today, warning_days
+from lms.plugins.reports.services import STATUS, local_zone, today, warning_days
 
 PAGE_SIZE = 50
 
@@ -70,7 +71,7 @@ def _person(row, zone: ZoneInfo) -> PersonRow:
 def _people_query(t: Tables, filt: Filter, status: str | None):
     on = today()
     warn_until = on + timedelta(days=warning_days())
-    sub = status_rows(t, filt, today=on, warn_until=warn_until, detail=True).subquery("people")
+    sub = status_rows(STATUS, filt, today=on, warn_until=warn_until, detail=True).subquery("people")
     query = select(sub)
     if status in STATUSES:
         query = query.where(sub.c.status == status)

@@ -34,11 +34,13 @@ training record (a completion or a certificate, revoked or not): their history s
 to an inspector, while their unfinished enrolments and assignments are no longer the
 centre's concern.
 
-How it is computed: one ``UNION ALL`` of facts from enrolments, assignments, completions and
-certificates, each branch already narrowed by centre, course and profession through the
-indexed ``user_id`` columns, grouped once by (person, course); the newest assignment and
-certificate are then fetched by primary key. Every page groups or pages this statement in
-SQL, so the number of rows never reaches Python and the number of queries stays constant.
+How it is computed: :func:`fact_rows` is one ``UNION ALL`` of facts from enrolments,
+assignments, completions and certificates, grouped once by (person, course), with the newest
+assignment and certificate fetched by primary key. Those facts do not depend on the date, so
+the plugin keeps them in its own table (:mod:`.store`, refreshed in the transaction that
+changes them) and :func:`status_rows` decides the status from that table when a page asks:
+one table, no union, whatever the date. Pages group or page this statement in SQL, so the
+rows never reach Python and the number of queries stays constant.
 """
 
 from __future__ import annotations
@@ -108,6 +110,7 @@ class Filter:
     all_centres: bool = False
     course_ids: tuple[int, ...] | None = None
     profession: str | None = None
+    user_ids: tuple[int, ...] | None = None
 
 
 def _null_int():
@@ -128,10 +131,12 @@ def people_conditions(table: Table, filt: Filter, users: Table) -> list:
         conditions.append(users.c.profession == filt.profession)
     if filt.course_ids is not None:
         conditions.append(table.c.course_id.in_(filt.course_ids))
+    if filt.user_ids is not None:
+        conditions.append(table.c.user_id.in_(filt.user_ids))
     return conditions
 
 
-def _facts(t: Tables, filt: Filter, detail: bool):
+def _facts(t: Tables, filt: Filter):
     """One row per fact, all with the same columns; NULL where a branch knows nothing.
 
     Each branch carries its person's profession, centre and active flag (it joins the
@@ -149,13 +154,11 @@ def _facts(t: Tables, filt: Filter, detail: bool):
         columns = [
             table.c.user_id.label("user_id"),
             table.c.course_id.label("course_id"),
-            users.c.profession.label("profession"),
+            cast(users.c.profession, String).label("profession"),
             users.c.centre_id.label("centre_id"),
             users.c.active.label("active"),
         ]
-        for name in FACTS:
-            if name == "enrolled_at" and not detail:
-                continue
+        for name in AGGREGATED:
             empty = no_date if name in ("enrolled_at", "comp_at") else _null_int()
             columns.append(values.get(name, empty).label(name))
         return select(*columns).where(*people_conditions(table, filt, users))
@@ -185,21 +188,31 @@ def _facts(t: Tables, filt: Filter, detail: bool):
     return union_all(*branches).subquery("facts")
 
 
-FACTS = ("enrolled", "progress", "enrolled_at", "assign_id", "comp_at", "cert_id", "revoked")
+AGGREGATED = ("enrolled", "progress", "enrolled_at", "assign_id", "comp_at", "cert_id", "revoked")
+# What :func:`fact_rows` returns and the reports' table stores, in this order.
+FACT_COLUMNS = (
+    "user_id",
+    "course_id",
+    "profession",
+    "centre_id",
+    "active",
+    *AGGREGATED,
+    "due_on",
+    "cert_code",
+    "cert_completed_at",
+    "expires_on",
+)
 
 
-def status_rows(
-    t: Tables, filt: Filter, *, today: date, warn_until: date, detail: bool = False
-) -> Select:
-    """Per person and course: ``status`` with the person's profession and centre; with
-    ``detail`` also the name, e-mail, dates and certificate (for the people list)."""
-    facts = _facts(t, filt, detail)
+def fact_rows(t: Tables, filt: Filter) -> Select:
+    """Per person and course, everything the status depends on except the date, computed
+    from the other plugins' tables (columns: :data:`FACT_COLUMNS`)."""
+    facts = _facts(t, filt)
     keys = [facts.c.user_id, facts.c.course_id, facts.c.profession, facts.c.centre_id]
     keys.append(facts.c.active)
     aggregates = [
         (func.min if name == "enrolled_at" else func.max)(facts.c[name]).label(name)
-        for name in FACTS
-        if name != "enrolled_at" or detail
+        for name in AGGREGATED
     ]
     agg = select(*keys, *aggregates).group_by(*keys).subquery("agg")
     assignment = t.assignment.alias("newest_assignment")
@@ -207,49 +220,93 @@ def status_rows(
     if t.cert is not None:
         cert = t.cert.alias("newest_cert")
         joined = joined.outerjoin(cert, cert.c.id == agg.c.cert_id)
-        has_cert = cert.c.id.isnot(None)
-        no_newer = or_(agg.c.comp_at.is_(None), agg.c.comp_at <= cert.c.completed_at)
-        cert_cols = [
-            cert.c.code.label("cert_code"),
-            cert.c.expires_on.label("expires_on"),
-        ]
-        cert_rules = [
-            (and_(has_cert, cert.c.expires_on < today, no_newer), "expired"),
-            (
-                and_(has_cert, cert.c.expires_on >= today, cert.c.expires_on <= warn_until),
-                "expiring",
-            ),
-        ]
+        cert_cols = [cert.c.code, cert.c.completed_at, cert.c.expires_on]
     else:
-        has_cert = false()
         # Typed NULLs: PostgreSQL cannot guess the type of a bare NULL parameter.
-        cert_cols = [
-            cast(null(), String).label("cert_code"),
-            cast(null(), Date).label("expires_on"),
-        ]
-        cert_rules = []
+        cert_cols = [cast(null(), String), cast(null(), DateTime), cast(null(), Date)]
+    names = ("cert_code", "cert_completed_at", "expires_on")
+    return select(
+        *agg.c,
+        assignment.c.due_on.label("due_on"),
+        *(column.label(name) for column, name in zip(cert_cols, names, strict=True)),
+    ).select_from(joined)
+
+
+def copied_conditions(source, filt: Filter) -> list:
+    """The filter on one of the reports' own tables (centre and profession copied in)."""
+    f = source.c
+    conditions = []
+    if not filt.all_centres:
+        centre = filt.centre_id
+        conditions.append(f.centre_id == centre if centre is not None else false())
+    if filt.profession is not None:
+        conditions.append(f.profession == filt.profession)
+    if filt.course_ids is not None:
+        conditions.append(f.course_id.in_(filt.course_ids))
+    if filt.user_ids is not None:
+        conditions.append(f.user_id.in_(filt.user_ids))
+    return conditions
+
+
+def status_rows(
+    source, filt: Filter, *, today: date, warn_until: date, detail: bool = False
+) -> Select:
+    """Per person and course in ``source`` (the reports' table, or ``fact_rows(...)`` as a
+    subquery): ``status`` with the person's profession and centre; with ``detail`` also the
+    name, e-mail, dates and certificate (for the people list)."""
+    f = source.c
+    has_cert = f.cert_id.isnot(None)
+    no_newer = or_(f.comp_at.is_(None), f.comp_at <= f.cert_completed_at)
     status = case(
-        *cert_rules,
-        (or_(has_cert, agg.c.comp_at.isnot(None)), "completed"),
-        (assignment.c.due_on < today, "overdue"),
-        (and_(agg.c.enrolled == 1, agg.c.progress == 1), "in_progress"),
-        (agg.c.enrolled == 1, "enrolled"),
-        (agg.c.assign_id.isnot(None), "assigned"),
+        (and_(has_cert, f.expires_on < today, no_newer), "expired"),
+        (and_(has_cert, f.expires_on >= today, f.expires_on <= warn_until), "expiring"),
+        (or_(has_cert, f.comp_at.isnot(None)), "completed"),
+        (f.due_on < today, "overdue"),
+        (and_(f.enrolled == 1, f.progress == 1), "in_progress"),
+        (f.enrolled == 1, "enrolled"),
+        (f.assign_id.isnot(None), "assigned"),
         else_="withdrawn",
     ).label("status")
-    holds_record = or_(agg.c.comp_at.isnot(None), agg.c.revoked == 1)
-    columns = [agg.c.user_id, agg.c.course_id, agg.c.profession, agg.c.centre_id, status]
+    holds_record = or_(f.comp_at.isnot(None), f.revoked == 1)
+    conditions = [or_(f.active == true(), holds_record), *copied_conditions(source, filt)]
+    columns = [f.user_id, f.course_id, f.profession, f.centre_id, status]
+    joined = source
     if detail:
         users = User.__table__
-        joined = joined.join(users, users.c.id == agg.c.user_id)
+        joined = joined.join(users, users.c.id == f.user_id)
         columns += [
             users.c.name,
             users.c.email,
-            agg.c.active,
-            agg.c.enrolled_at,
-            agg.c.comp_at,
-            agg.c.revoked,
-            assignment.c.due_on,
-            *cert_cols,
+            f.active,
+            f.enrolled_at,
+            f.comp_at,
+            f.revoked,
+            f.due_on,
+            f.cert_code,
+            f.expires_on,
         ]
-    return select(*columns).select_from(joined).where(or_(agg.c.active == true(), holds_record))
+    return select(*columns).select_from(joined).where(*conditions)
+
+
+COMPLETION_COLUMNS = ("completion_id", "user_id", "course_id", "profession", "centre_id")
+COMPLETION_COLUMNS += ("completed_at",)
+
+
+def counted_completions(t: Tables, filt: Filter) -> Select:
+    """Every completion the month chart counts: not one whose certificate was revoked
+    (columns: :data:`COMPLETION_COLUMNS`)."""
+    users = User.__table__
+    c = t.completion
+    query = select(
+        c.c.id,
+        c.c.user_id,
+        c.c.course_id,
+        cast(users.c.profession, String),
+        users.c.centre_id,
+        c.c.completed_at,
+    ).where(*people_conditions(c, filt, users))
+    if t.cert is not None:
+        query = query.where(
+            ~exists().where(t.cert.c.completion_id == c.c.id, t.cert.c.revoked_at.isnot(None))
+        )
+    return query

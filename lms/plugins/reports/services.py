@@ -12,21 +12,24 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import exists, extract, func, select
+from sqlalchemy import extract, func, select
 
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
 from lms.models import Centre, Role, User
 from lms.plugins import enabled_plugins
+from lms.plugins.reports.models import CountedCompletion, PersonCourseFacts
 from lms.plugins.reports.query import (
     CERTIFICATE_TABLE,
     ENROLMENT_TABLES,
     Filter,
     Tables,
-    people_conditions,
+    copied_conditions,
     status_rows,
 )
 
+STATUS = PersonCourseFacts.__table__
+COMPLETIONS = CountedCompletion.__table__
 MONTHS = 12
 # Holding valid training: what the completion charts count.
 VALID = ("completed", "expiring")
@@ -179,9 +182,10 @@ class Figures:
 
 
 def figures(t: Tables, filt: Filter) -> Figures:
-    """All the dashboard's counts in one grouped query."""
+    """All the dashboard's counts in one grouped query over the reports' status table
+    (``t``, the records, are where that table comes from; see :mod:`.store`)."""
     on = today()
-    rows = status_rows(t, filt, today=on, warn_until=on + timedelta(days=warning_days()))
+    rows = status_rows(STATUS, filt, today=on, warn_until=on + timedelta(days=warning_days()))
     sub = rows.subquery("statuses")
     grouped = db.session.execute(
         select(
@@ -197,30 +201,30 @@ def figures(t: Tables, filt: Filter) -> Figures:
             (result.by_centre_course, (centre_id, course_id)),
             (result.by_centre, centre_id),
         ):
-            bucket.setdefault(key, Tally()).counts[status] += count
+            tally = bucket.get(key)
+            if tally is None:  # not setdefault: that builds a Tally for every row
+                tally = bucket[key] = Tally()
+            tally.counts[status] += count
         result.total.counts[status] += count
     return result
 
 
 def completions_by_month(t: Tables, filt: Filter) -> list[tuple[date, int]]:
-    """Completions (not revoked) per calendar month (UTC) over the last twelve months."""
+    """Completions (not revoked) per calendar month (UTC) over the last twelve months, from
+    the reports' copy of them (:class:`.models.CountedCompletion`)."""
     first = today().replace(day=1)
     months = []
     for _ in range(MONTHS):
         months.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     months.reverse()
-    c = t.completion
-    year, month = extract("year", c.c.completed_at), extract("month", c.c.completed_at)
+    c = COMPLETIONS.c
+    year, month = extract("year", c.completed_at), extract("month", c.completed_at)
     query = (
         select(year, month, func.count())
-        .where(*people_conditions(c, filt, User.__table__))
-        .where(c.c.completed_at >= datetime.combine(months[0], datetime.min.time()))
+        .where(*copied_conditions(COMPLETIONS, filt))
+        .where(c.completed_at >= datetime.combine(months[0], datetime.min.time()))
         .group_by(year, month)
     )
-    if t.cert is not None:
-        query = query.where(
-            ~exists().where(t.cert.c.completion_id == c.c.id, t.cert.c.revoked_at.isnot(None))
-        )
     found = {(int(y), int(m)): n for y, m, n in db.session.execute(query)}
     return [(m, found.get((m.year, m.month), 0)) for m in months]

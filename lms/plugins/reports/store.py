@@ -1,0 +1,97 @@
+"""Keeping ``reports_status`` and ``reports_completion`` equal to what the records say.
+
+The core tells, just before a transaction commits, whose records it changed
+(``records_changed``); :func:`on_records_changed` recomputes those people's rows with
+:func:`.query.fact_rows` in that same transaction, so the records and the figures commit
+together or not at all. On PostgreSQL two transactions touching the same person take turns
+(a transaction-scoped advisory lock per person, in id order): the second recomputes after
+the first has committed, so neither overwrites the other's facts with a stale view.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, except_, func, insert, select, text
+
+from lms import events
+from lms.extensions import db
+from lms.plugins.reports.models import CountedCompletion, PersonCourseFacts
+from lms.plugins.reports.query import (
+    CERTIFICATE_TABLE,
+    COMPLETION_COLUMNS,
+    ENROLMENT_TABLES,
+    FACT_COLUMNS,
+    Filter,
+    Tables,
+    counted_completions,
+    fact_rows,
+)
+from lms.plugins.reports.services import tables
+
+WATCHED = frozenset((*ENROLMENT_TABLES, CERTIFICATE_TABLE, "user_account"))
+CHUNK = 500
+LOCK_NAMESPACE = 7240  # arbitrary: the first key of pg_advisory_xact_lock(int, int)
+
+STATUS = PersonCourseFacts.__table__
+COMPLETIONS = CountedCompletion.__table__
+
+
+def _lock(user_ids: list[int]) -> None:
+    if db.session.get_bind().dialect.name != "postgresql":
+        return  # SQLite: the writing transaction already holds the only write lock
+    db.session.execute(
+        text(
+            "SELECT count(pg_advisory_xact_lock(:ns, u)) FROM "
+            "(SELECT u FROM unnest(CAST(:ids AS integer[])) AS u ORDER BY u) AS ordered"
+        ),
+        {"ns": LOCK_NAMESPACE, "ids": user_ids},
+    )
+
+
+def _fill(t: Tables, filt: Filter) -> None:
+    db.session.execute(insert(STATUS).from_select(FACT_COLUMNS, fact_rows(t, filt)))
+    counted = counted_completions(t, filt)
+    db.session.execute(insert(COMPLETIONS).from_select(COMPLETION_COLUMNS, counted))
+
+
+def refresh(t: Tables, user_ids) -> None:
+    """Recompute these people's rows (every course) from the records."""
+    ids = sorted(set(user_ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        _lock(chunk)
+        for table in (STATUS, COMPLETIONS):
+            db.session.execute(delete(table).where(table.c.user_id.in_(chunk)))
+        _fill(t, Filter(all_centres=True, user_ids=tuple(chunk)))
+
+
+def rebuild(t: Tables) -> int:
+    """Recompute every row (after a bulk load, or with the reports plugin switched back on);
+    returns the number of status rows. The caller commits."""
+    for table in (STATUS, COMPLETIONS):
+        db.session.execute(delete(table))
+    _fill(t, Filter(all_centres=True))
+    return db.session.scalar(select(func.count()).select_from(STATUS)) or 0
+
+
+def differences(t: Tables) -> int:
+    """Rows that differ between the tables and the records, both ways (0: in step)."""
+    everyone = Filter(all_centres=True)
+    pairs = (
+        (select(*(STATUS.c[n] for n in FACT_COLUMNS)), fact_rows(t, everyone)),
+        (
+            select(*(COMPLETIONS.c[n] for n in COMPLETION_COLUMNS)),
+            counted_completions(t, everyone),
+        ),
+    )
+    count = 0
+    for stored, live in pairs:
+        for query in (except_(live, stored), except_(stored, live)):
+            count += db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return count
+
+
+def on_records_changed(sender, payload: events.RecordsChanged) -> None:
+    user_ids = payload.users_in(WATCHED)
+    t = tables() if user_ids else None
+    if t is not None:
+        refresh(t, user_ids)
