@@ -122,10 +122,27 @@ def app(database_template, tmp_path, config_overrides):
     with app.app_context():
         yield app
         db.session.remove()
+        _assert_reports_in_step(app)
         if PG_URL:
             _empty_postgres_tables()
         db.engine.dispose()
     sqlite_deferred_outside_requests.reset(deferred)
+
+
+def _assert_reports_in_step(app) -> None:
+    """Every test is also a test of ``records_changed``: whatever it wrote, through
+    whichever path, the reports' own tables must still agree with the records."""
+    from lms.plugins import enabled_plugins
+
+    if "reports" not in enabled_plugins(app):
+        return
+    from lms.plugins.reports import services, store
+
+    tables = services.tables()
+    if tables is not None:
+        differing = store.differences(tables)
+        db.session.remove()
+        assert differing == 0, "the reports' tables drifted from the records"
 
 
 @pytest.fixture

@@ -71,26 +71,23 @@ def test_a_revocation_by_sql_update_reaches_the_table(known, centres, make_user)
 
 def test_a_rolled_back_write_leaves_no_row(known, make_user):
     newcomer = make_user(centre="skane")
-    db.session.add(
-        Enrolment(
-            user_id=newcomer.id,
-            course_id=known.a1.course_id,
-            version_id=known.a1.id,
-            method="open",
+
+    def enrol():
+        db.session.add(
+            Enrolment(
+                user_id=newcomer.id,
+                course_id=known.a1.course_id,
+                version_id=known.a1.id,
+                method="open",
+            )
         )
-    )
+
+    enrol()
     db.session.flush()
     db.session.rollback()
     assert _row(newcomer, known.a1.course_id) is None
 
-    db.session.add(
-        Enrolment(
-            user_id=newcomer.id,
-            course_id=known.a1.course_id,
-            version_id=known.a1.id,
-            method="open",
-        )
-    )
+    enrol()
     db.session.commit()
     assert _row(newcomer, known.a1.course_id).enrolled == 1
 
@@ -130,3 +127,21 @@ def test_the_upgrade_fills_the_tables_from_records_already_there(app, known):
     # The 11 completions but the two whose certificates were revoked (Cecilia's).
     assert db.session.scalar(completions) == counted == 9
     assert store.differences(services.tables()) == 0
+
+
+def test_a_module_marked_done_alone_moves_the_person_to_in_progress(
+    make_user, make_course, centres
+):
+    """Progress rows carry no user_id: they name their owner through records_owner_id."""
+    from lms.plugins.enrolment import services as enrolment
+
+    version = make_course("three-modules", modules=3, quiz_modules=())
+    person = make_user(centre="skane")
+    course = enrolment.course_by_slug("three-modules")
+    enrolled = enrolment.enrol(person, course)
+    assert _status(centres["skane"], course.id) == {"enrolled": 1}
+
+    enrolment.mark_done(enrolled, version.modules[0], source="reading")  # commits by itself
+
+    assert _row(person, course.id).progress == 1
+    assert _status(centres["skane"], course.id) == {"in_progress": 1}
