@@ -14,7 +14,6 @@ from sqlalchemy import delete, except_, func, insert, select, text
 
 from lms import events
 from lms.extensions import db
-from lms.plugins.reports.models import CountedCompletion, PersonCourseFacts
 from lms.plugins.reports.query import (
     CERTIFICATE_TABLE,
     COMPLETION_COLUMNS,
@@ -25,14 +24,11 @@ from lms.plugins.reports.query import (
     counted_completions,
     fact_rows,
 )
-from lms.plugins.reports.services import tables
+from lms.plugins.reports.services import COMPLETIONS, STATUS, tables
 
 WATCHED = frozenset((*ENROLMENT_TABLES, CERTIFICATE_TABLE, "user_account"))
 CHUNK = 500
 LOCK_NAMESPACE = 7240  # arbitrary: the first key of pg_advisory_xact_lock(int, int)
-
-STATUS = PersonCourseFacts.__table__
-COMPLETIONS = CountedCompletion.__table__
 
 
 def _lock(user_ids: list[int]) -> None:
