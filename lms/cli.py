@@ -14,6 +14,7 @@ from lms.auth import services as auth_services
 from lms.auth.passwords import password_problem
 from lms.backup import BackupError, backup, restore
 from lms.content import check_courses
+from lms.content.documents import errors
 from lms.content.sync import sync_courses
 from lms.deploy import deploy_problems
 from lms.extensions import db
@@ -107,15 +108,18 @@ def seed_demo() -> None:
 @lms_cli.command("check-courses")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def check_courses_command(path: Path | None) -> None:
-    """Check course files; print every problem as path:line: message."""
+    """Check course files; print every problem as path:line: message (warnings as
+    path:line: warning: message). Exits 1 when any problem is not a warning."""
     root = path or Path(current_app.config["LMS_COURSES_DIR"])
     problems = check_courses(root)
     for problem in problems:
         click.echo(str(problem))
-    if problems:
-        click.echo(f"{len(problems)} problem(s).", err=True)
+    failing = errors(problems)
+    warned = len(problems) - len(failing)
+    if failing:
+        click.echo(f"{len(failing)} problem(s), {warned} warning(s).", err=True)
         sys.exit(1)
-    click.echo(f"{root}: no problems.")
+    click.echo(f"{root}: no problems" + (f", {warned} warning(s)." if warned else "."))
 
 
 @lms_cli.command("sync-courses")

@@ -64,8 +64,8 @@ class CourseBuilder:
         target = (self.folder / relative) if relative else self.folder
         return Path(os.path.relpath(target.absolute(), self.display_root.absolute())).as_posix()
 
-    def problem(self, relative: str, line: int, message: str) -> None:
-        self.problems.append(Problem(self.shown(relative), line, message))
+    def problem(self, relative: str, line: int, message: str, *, warning: bool = False) -> None:
+        self.problems.append(Problem(self.shown(relative), line, message, warning))
 
     # --- the folder
 

@@ -22,14 +22,23 @@ def frozen_mapping(items: Mapping[str, T] | None = None) -> Mapping[str, T]:
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing an educator must fix, printed the way editors and CI logs can jump to."""
+    """One thing an educator must fix (or, with ``warning`` set, should look at), printed the
+    way editors and CI logs can jump to: ``path:line: message`` or
+    ``path:line: warning: message``. Warnings never stop a course from loading or syncing."""
 
     path: str
     line: int
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        kind = "warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {kind}{self.message}"
+
+
+def errors(problems) -> list[Problem]:
+    """The problems that stop a course (everything but warnings)."""
+    return [p for p in problems if not p.warning]
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .builder import CourseBuilder
-from .documents import CourseDoc, Problem
+from .documents import CourseDoc, Problem, errors
 
 
 def load_course(
     folder: Path, *, display_root: Path | None = None
 ) -> tuple[CourseDoc | None, list[Problem]]:
-    """Load one course folder; the document is None when there is any problem.
+    """Load one course folder; the document is None when there is any problem other than a
+    warning (the warnings are returned with it).
 
     Problems show paths relative to `display_root`, by default the parent of the courses
     folder (`folder.parent.parent`), which gives `courses/<course>/<file>`.
@@ -27,7 +28,7 @@ def load_course(
     builder = CourseBuilder(folder, display_root)
     course = builder.build()
     problems = sorted(set(builder.problems))
-    return (course if not problems else None), problems
+    return (course if not errors(problems) else None), problems
 
 
 def _is_course_folder(folder: Path) -> bool:
@@ -67,5 +68,6 @@ def load_courses(root: Path) -> tuple[list[CourseDoc], list[Problem]]:
 
 
 def check_courses(root: Path) -> list[Problem]:
-    """All problems of all courses under `root` (a courses folder or one course folder)."""
+    """All problems of all courses under `root` (a courses folder or one course folder),
+    warnings included (see :attr:`Problem.warning`)."""
     return load_courses(root)[1]

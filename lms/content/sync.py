@@ -237,5 +237,7 @@ def sync_courses(root: Path) -> list[SyncResult]:
         if doc is None:
             results.append(SyncResult(folder.name, "refused", messages=[str(p) for p in problems]))
             continue
-        results.append(sync_course(doc, folder))
+        result = sync_course(doc, folder)
+        result.messages.extend(str(p) for p in problems)  # warnings only, by now
+        results.append(result)
     return results

@@ -282,3 +282,13 @@ def test_a_file_that_is_not_utf8_is_a_problem_at_its_line(tmp_path):
     assert [str(p) for p in check_courses(tmp_path / "courses")] == [
         "courses/demo/01-intro.md:5: the file is not UTF-8 text (save it as UTF-8)"
     ]
+
+
+def test_a_warning_prints_as_such_and_does_not_stop_the_course():
+    from lms.content.documents import Problem, errors
+
+    warning = Problem("courses/x/01-a.quiz.md", 7, "a choice like 'all of the above'", True)
+    error = Problem("courses/x/01-a.quiz.md", 3, "question 1 has no choices")
+    assert str(warning) == "courses/x/01-a.quiz.md:7: warning: a choice like 'all of the above'"
+    assert str(error) == "courses/x/01-a.quiz.md:3: question 1 has no choices"
+    assert errors([warning, error]) == [error]
