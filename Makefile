@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 RUN_ENV := LMS_CONFIG=development LMS_DEMO=1
+# The suite runs in parallel workers (pytest-xdist), a test file per worker at a time.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 .PHONY: help install run test test-sqlite test-postgres lint format translations extract-messages benchmark clean
 
@@ -51,12 +54,12 @@ node_modules/.installed: package.json
 E2E_DEPS := $(if $(wildcard /usr/bin/chromium),node_modules/.installed,)
 
 test-sqlite: install $(E2E_DEPS)
-	$(BIN)/pytest
+	$(PYTEST)
 
 test-postgres: install
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL"; \
-		LMS_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest --ignore=tests/e2e; \
+		LMS_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(PYTEST) --ignore=tests/e2e; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 test: lint test-sqlite test-postgres ## the whole suite: lint, SQLite, then PostgreSQL when TEST_DATABASE_URL is set

@@ -45,16 +45,36 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (``<name>_gw0``...),
+    created on first use, since every test empties the tables of the database it uses."""
+    from sqlalchemy.engine import make_url
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
+    """The migrated schema: a SQLite file to copy per test, or the PostgreSQL URL to use."""
     if PG_URL:
-        engine = create_engine(PG_URL)
+        url = _worker_database(PG_URL)
+        engine = create_engine(url)
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
-        _migrate(PG_URL)
-        return PG_URL
+        _migrate(url)
+        return url
     path = tmp_path_factory.mktemp("db") / "template.sqlite"
     _migrate(f"sqlite:///{path}")
     return path
@@ -106,7 +126,7 @@ def config_overrides() -> dict:
 @pytest.fixture
 def app(database_template, tmp_path, config_overrides):
     if PG_URL:
-        url = PG_URL
+        url = database_template
     else:
         target = tmp_path / "test.sqlite"
         shutil.copy(database_template, target)
@@ -240,8 +260,12 @@ def compiled_translations():
     for po_path in root.glob("*/LC_MESSAGES/messages.po"):
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        with po_path.with_suffix(".mo").open("wb") as mo_file:
+        # Written aside and renamed: parallel test workers may compile at the same moment.
+        target = po_path.with_suffix(".mo")
+        partial = target.with_name(f"{target.name}.{os.getpid()}")
+        with partial.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+        partial.replace(target)
 
 
 def _front_matter(values: dict) -> str:
