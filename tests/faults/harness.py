@@ -79,7 +79,14 @@ class Gunicorn:
     """gunicorn in its own process group, so stopping it stops every worker too."""
 
     def __init__(
-        self, env: dict[str, str], log: Path, *, workers: int, threads: int, app: str = "wsgi:app"
+        self,
+        env: dict[str, str],
+        log: Path,
+        *,
+        workers: int,
+        threads: int,
+        app: str = "wsgi:app",
+        worker_class: str = "gthread",
     ):
         self.port = free_port()
         self.log = log
@@ -88,7 +95,7 @@ class Gunicorn:
             "-m",
             "gunicorn",
             f"--workers={workers}",
-            "--worker-class=gthread",
+            f"--worker-class={worker_class}",
             f"--threads={threads}",
             f"--bind={HOST}:{self.port}",
             "--graceful-timeout=20",
