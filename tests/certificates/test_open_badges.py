@@ -9,19 +9,23 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import subprocess
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
-from lms import events
+from lms import create_app, events
+from lms.content.models import CourseVersion
 from lms.extensions import db
 from lms.models import Role, utcnow
-from lms.plugins.certificates import codes, credentials, dataintegrity
+from lms.plugins.certificates import codes, credentials, dataintegrity, status_list
 from lms.plugins.certificates.models import Certificate, Credential
 from tests.certificates.conftest import NAME
+from tests.certificates.verifier import SCRIPT as verifier_script
 from tests.certificates.verifier import NodeVerifier
+from tests.test_migrations import empty_database_url  # noqa: F401  (a fresh database)
 
 BASE = "https://learn.example.se"
 INVALID_SIGNATURE = "error: Invalid signature."
@@ -129,6 +133,25 @@ def test_did_web_with_a_port_and_a_path(client, certificate, verifier):
     assert verdicts == ["verified"]
 
 
+def test_a_receiving_hospital_checks_saved_files(client, certificate, tmp_path):
+    """The README's recipe: save the three documents, run the verifier on them."""
+    saved = {
+        "open-badge.json": _url(certificate),
+        "did.json": "/.well-known/did.json",
+        "status.json": "/certificates/status/1",
+    }
+    for name, url in saved.items():
+        (tmp_path / name).write_bytes(client.get(url).data)
+    result = subprocess.run(
+        ["node", str(verifier_script), *saved],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (result.stdout, result.returncode) == ("open-badge.json: verified\n", 0), result.stderr
+
+
 def test_what_the_credential_says(app, client, certificate):
     response = client.get(_url(certificate))
     assert response.headers["Access-Control-Allow-Origin"] == "*"
@@ -222,3 +245,52 @@ def test_status_list_is_public_and_unknown_lists_are_not_found(client, certifica
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert json.loads(response.data)["type"][1] == "BitstringStatusListCredential"
     assert client.get("/certificates/status/2").status_code == 404
+
+
+def test_a_full_list_opens_the_next(monkeypatch, client, make_user, make_course, complete):
+    monkeypatch.setattr(status_list, "FILL", 1)
+    version = make_course()
+    first, second = (complete(make_user(), version) for _ in range(2))
+    assert (_stored(first).status_list, _stored(second).status_list) == (1, 2)
+    status = fetch(client, second)["credentialStatus"]
+    assert status["statusListCredential"] == f"{BASE}/certificates/status/2"
+    assert client.get("/certificates/status/2").status_code == 200
+
+
+def test_migration_gives_old_certificates_their_bits(empty_database_url, tmp_path):  # noqa: F811
+    """Certificates issued before 0011 get a status bit; their credential is built on
+    request."""
+    from flask_migrate import downgrade, upgrade
+
+    from lms.content.sync import sync_courses
+    from lms.models import Profession, User
+    from tests.certificates.conftest import completed
+    from tests.conftest import write_course
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "LMS_BASE_URL": BASE})
+    with app.app_context():
+        upgrade(revision="heads")
+        sync_courses(write_course(tmp_path, "old-course"))
+        version = db.session.scalar(select(CourseVersion))
+        users = [
+            User(email=f"u{n}@example.com", name=f"U {n}", profession=Profession.nurse)
+            for n in range(3)
+        ]
+        db.session.add_all(users)
+        db.session.commit()
+        for n, user in enumerate(users, start=1):
+            events.emit(events.course_completed, completed(user, version, n))
+        db.session.remove()
+        downgrade(revision="0007_reports_status")
+        upgrade(revision="heads")
+        rows = db.session.scalars(select(Credential)).all()
+        assert len(rows) == 3
+        assert {row.document for row in rows} == {None}
+        assert len({(row.status_list, row.status_index) for row in rows}) == 3
+        certificate = rows[0].certificate
+        response = app.test_client().get(_url(certificate))
+        assert json.loads(response.data)["credentialStatus"]["statusListIndex"] == str(
+            rows[0].status_index
+        )
+        db.session.remove()
+        db.engine.dispose()
