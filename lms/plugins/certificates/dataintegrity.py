@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from pathlib import Path
 
 from pyld import jsonld
@@ -38,6 +39,9 @@ _FOLDER = Path(__file__).parent / "jsonld"
 _CONTEXTS = {url: json.loads((_FOLDER / name).read_text("utf-8")) for url, name in _FILES.items()}
 # Characters RDFC-1.0 escapes in literals but pyld writes raw (see the module docstring).
 UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# pyld keeps its processed contexts in a module-wide cachetools LRUCache, which is not safe
+# for threads (gunicorn's gthread workers): one canonicalisation at a time (~5 ms).
+_PYLD = threading.Lock()
 
 
 class ContextRefused(ValueError):
@@ -70,15 +74,14 @@ def canonicalize(document: dict) -> str:
     (see the module docstring) and pyld's JsonLdError for malformed JSON-LD.
     """
     _check_literals(document)
-    return jsonld.normalize(
-        document,
-        {
-            "algorithm": "URDNA2015",
-            "format": "application/n-quads",
-            "documentLoader": load_document,
-            "base": None,
-        },
-    )
+    options = {
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+        "documentLoader": load_document,
+        "base": None,
+    }
+    with _PYLD:
+        return jsonld.normalize(document, options)
 
 
 def _hash_data(document: dict, options: dict) -> bytes:
