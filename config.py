@@ -123,6 +123,8 @@ class DevelopmentConfig(Config):
     DEBUG = env_bool("FLASK_DEBUG", False)
     SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-not-for-production")
     LMS_DEMO = env_bool("LMS_DEMO", True)
+    # Where `make run` serves; QR codes and Open Badges credentials are built on it.
+    LMS_BASE_URL = env("LMS_BASE_URL", "http://127.0.0.1:5000")
 
 
 class TestingConfig(Config):

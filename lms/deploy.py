@@ -72,6 +72,11 @@ def deploy_problems(config) -> list[str]:
             "LMS_CERT_SIGNING_KEY is not set: certificates are signed with a key derived from "
             "SECRET_KEY (make one with `flask certificates generate-key`)"
         )
+    if certificates_on and not str(config.get("LMS_BASE_URL") or "").startswith("https://"):
+        problems.append(
+            "LMS_BASE_URL is not an https:// address: QR codes need the public address, and "
+            "Open Badges credentials (signed as did:web on it) are not issued without it"
+        )
     return problems
 
 

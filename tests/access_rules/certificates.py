@@ -1,4 +1,5 @@
-"""Certificates: public verification, the PDF for its owner and their admins, revocation."""
+"""Certificates: public verification, the PDF for its owner and their admins, revocation,
+and the public Open Badges documents (credential, status list, DID document)."""
 
 from lms.models import Role
 from tests.access_rules import ANY, PUBLIC
@@ -8,6 +9,9 @@ RULES = {
     "certificates.public_key": PUBLIC,
     "certificates.pdf": ANY,
     "certificates.revoke": frozenset({Role.site_admin}),
+    "certificates.credential": PUBLIC,
+    "certificates.status_list": PUBLIC,
+    "certificates.did_document": PUBLIC,
 }
 
-SAMPLE_ARGS = {"code": "0000-0000-0000-0000-0000-0000-0000"}
+SAMPLE_ARGS = {"code": "0000-0000-0000-0000-0000-0000-0000", "number": 1}

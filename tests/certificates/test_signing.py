@@ -131,6 +131,16 @@ def test_check_deploy_asks_for_a_key():
     assert not any("LMS_CERT_SIGNING_KEY" in p for p in deploy_problems(config))
 
 
+@pytest.mark.parametrize(
+    ("base", "flagged"),
+    [(None, True), ("http://learn.example.se", True), ("https://learn.example.se", False)],
+)
+def test_check_deploy_asks_for_an_https_base_url(base, flagged):
+    config = {"LMS_PLUGINS": ["certificates"], "LMS_BASE_URL": base}
+    problems = deploy_problems(config)
+    assert any(p.startswith("LMS_BASE_URL is not an https://") for p in problems) == flagged
+
+
 def test_generate_key_command(runner):
     result = runner.invoke(args=["certificates", "generate-key"])
     assert result.exit_code == 0

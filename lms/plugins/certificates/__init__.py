@@ -10,12 +10,13 @@ from flask.cli import AppGroup
 from lms import events
 from lms.plugins import Plugin
 from lms.plugins.certificates import (
+    credentials,
     documents,
     models,  # noqa: F401  (tables for Alembic)
     services,
     signing,
 )
-from lms.plugins.certificates.views import bp, dashboard_panel
+from lms.plugins.certificates.views import bp, dashboard_panel, did_document
 
 certificates_cli = AppGroup("certificates", help="Certificate keys.")
 
@@ -42,6 +43,10 @@ def init_app(app: Flask) -> None:
     events.connect(app, events.dashboard_panels, dashboard_panel)
     events.connect(app, events.personal_data, documents.on_personal_data)
     events.connect(app, events.user_anonymised, services.on_user_anonymised)
+    events.connect(app, events.user_anonymised, credentials.on_user_anonymised)
+    # did:web puts the DID document at the site's root, outside /certificates.
+    for rule in ("/.well-known/did.json", "/did.json"):
+        app.add_url_rule(rule, "certificates.did_document", did_document)
     app.cli.add_command(certificates_cli)
 
 
@@ -50,5 +55,8 @@ plugin = Plugin(
     blueprint=bp,
     url_prefix="/certificates",
     init_app=init_app,
-    description="Certificates of completion: PDF, public verification, expiry, revocation.",
+    description=(
+        "Certificates of completion: PDF, public verification, expiry, revocation, "
+        "Open Badges 3.0 credentials."
+    ),
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, String, Text
+from sqlalchemy import Date, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -53,3 +53,25 @@ class Certificate(db.Model):
     revoke_reason: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Credential(db.Model):
+    """A certificate's Open Badges credential: its bit on a revocation list, given at issue
+    and never changed, and the signed document exactly as served. ``document`` stays empty
+    when the platform had no ``LMS_BASE_URL`` at issue (the credential is then built on
+    request, the same way) and is emptied when the holder is anonymised."""
+
+    __tablename__ = "certificates_credential"
+    __table_args__ = (UniqueConstraint("status_list", "status_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificates_certificate.id"), unique=True
+    )
+    # Bitstring Status List: list number (served at /certificates/status/<n>) and bit.
+    status_list: Mapped[int]
+    status_index: Mapped[int]
+    allocated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    document: Mapped[str | None] = mapped_column(Text)
+
+    certificate: Mapped[Certificate] = relationship()

@@ -21,7 +21,7 @@ from lms import audit, events, records
 from lms.content.models import CourseVersion
 from lms.extensions import db
 from lms.models import Role, User, utcnow
-from lms.plugins.certificates import codes
+from lms.plugins.certificates import codes, credentials
 from lms.plugins.certificates.models import Certificate
 
 VALID, EXPIRED, REVOKED = "valid", "expired", "revoked"
@@ -94,6 +94,7 @@ def issue(payload: events.CourseCompleted) -> Certificate | None:
     facts = _facts(payload)
     for _attempt in range(3):
         certificate = Certificate(code=codes.new_code(), issued_at=utcnow(), **facts)
+        credentials.attach(certificate)  # its status bit and Open Badge, in this transaction
         db.session.add(certificate)
         try:
             db.session.commit()
@@ -101,7 +102,7 @@ def issue(payload: events.CourseCompleted) -> Certificate | None:
             db.session.rollback()
             if _exists(payload.completion_id):
                 return None  # a concurrent or retried signal issued it first
-            continue  # a code collision (1 in 2**140): draw again
+            continue  # a code or status-bit collision: draw again
         events.emit(
             events.certificate_issued,
             events.CertificateIssued(

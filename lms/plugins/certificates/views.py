@@ -2,11 +2,14 @@
 
 Rule order matters: ``/<code>.pdf`` and the fixed paths are declared before ``/<code>``
 and Werkzeug prefers the rule with more static text, so ``X.pdf`` is never read as a code.
+The Open Badges documents (credential, status list, DID document) are public JSON-LD that
+verifiers fetch from anywhere, so they allow any origin (no cookies are involved).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 
 from flask import (
     Blueprint,
@@ -27,7 +30,16 @@ from markupsafe import Markup
 from lms.access import login_required, public, roles_required
 from lms.extensions import limiter
 from lms.models import Role
-from lms.plugins.certificates import codes, documents, pdf, services, signing
+from lms.plugins.certificates import (
+    codes,
+    credentials,
+    did,
+    documents,
+    pdf,
+    services,
+    signing,
+    status_list,
+)
 from lms.plugins.certificates.forms import RevokeForm
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
@@ -82,6 +94,71 @@ def pdf_file(code: str):
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _linked_data(body: bytes, mimetype: str = "application/ld+json") -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.app_template_global()
+def open_badge_url(code: str) -> str | None:
+    """The credential's link for pages, or None while LMS_BASE_URL is unset."""
+    try:
+        did.base_url()
+    except did.NotConfigured:
+        return None
+    return url_for("certificates.credential", code=code)
+
+
+@bp.get("/<code>/credential.json", endpoint="credential")
+@public
+@limiter.limit(_verify_limit)
+def credential(code: str):
+    certificate = services.find(code)
+    if certificate is None:
+        return jsonify(error="not_found"), 404
+    moved = _canonical(certificate, code, "certificates.credential")
+    if moved:
+        return moved
+    try:
+        body = credentials.served(certificate)
+    except did.NotConfigured:
+        body = None
+    if body is None:
+        return jsonify(error="not_available"), 404
+    response = _linked_data(body)
+    filename = f"open-badge-{codes.display(certificate.code)}.json"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.get("/status/<int:number>", endpoint="status_list")
+@public
+def status_list_credential(number: int):
+    try:
+        body = status_list.served(number)
+    except did.NotConfigured:
+        body = None
+    if body is None:
+        return jsonify(error="not_found"), 404
+    return _linked_data(body)
+
+
+@public
+def did_document():
+    """Registered on the app at ``/.well-known/did.json`` and ``/did.json``; answers at the
+    one did:web puts the document for ``LMS_BASE_URL`` (see did.py), 404 elsewhere."""
+    try:
+        base = did.base_url()
+    except did.NotConfigured:
+        return jsonify(error="not_configured"), 404
+    if request.path != did.document_path(base):
+        return jsonify(error="not_found"), 404
+    body = json.dumps(did.document(), indent=2).encode("utf-8")
+    return _linked_data(body, mimetype="application/did+ld+json")
 
 
 @bp.get("/<code>")
