@@ -16,6 +16,8 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
+from . import anchors
+from .comments import strip_comments
 from .documents import Heading, Rendered
 from .links import KeepLinks, LinkResolver
 from .sanitize import sanitize
@@ -57,21 +59,22 @@ class _LinkTreeprocessor(Treeprocessor):
         self.lines = lines
 
     def run(self, root: ET.Element) -> None:
+        ids = {element.get("id") for element in root.iter() if element.get("id")}
         for element in root.iter():
             if element.tag == "a" and element.get("href") is not None:
-                self._rewrite(element, "href", self.resolver.link)
+                href = element.get("href", "")
+                if href.startswith("#"):
+                    # footnotes, the table of contents and in-page anchors
+                    self.resolver.anchor(href, ids, self.lines.line_of(href))
+                else:
+                    url = self.resolver.link(href, self.lines.line_of(href))
+                    _set_or_drop(element, "href", url)
             elif element.tag == "img":
                 src = element.get("src") or ""
                 alt = element.get("alt") or ""
                 line = self.lines.line_of(src)
                 url = self.resolver.image(src, alt, line)
                 _set_or_drop(element, "src", url)
-
-    def _rewrite(self, element: ET.Element, attribute: str, resolve) -> None:
-        value = element.get(attribute, "")
-        if value.startswith("#"):
-            return  # footnotes, the table of contents and in-page anchors
-        _set_or_drop(element, attribute, resolve(value, self.lines.line_of(value)))
 
 
 def _set_or_drop(element: ET.Element, attribute: str, value: str | None) -> None:
@@ -94,11 +97,17 @@ class _LinkExtension(Extension):
         )
 
 
+class _HeadingIdExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        anchors.register(md)
+
+
 def _markdown(resolver: LinkResolver, lines: _SourceLines) -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
             *EXTENSIONS,
             TocExtension(permalink=False),
+            _HeadingIdExtension(),
             _LinkExtension(resolver, lines),
         ],
         output_format="html",
@@ -114,28 +123,46 @@ def _headings(tokens: list[dict]) -> list[Heading]:
 
 
 def render_markdown(
-    text: str, *, link_resolver: LinkResolver | None = None, line_offset: int = 0
+    text: str,
+    *,
+    link_resolver: LinkResolver | None = None,
+    line_offset: int = 0,
+    id_prefix: str = "",
 ) -> Rendered:
     """Render a Markdown body to sanitised HTML plus its table of contents.
 
-    `line_offset` is the number of lines before `text` in its file (the front matter), so
-    that problems the resolver reports point at the right line of the file.
+    HTML comments are removed first (previews never show them). `line_offset` is the
+    number of lines before `text` in its file (the front matter), so that problems the
+    resolver reports point at the right line of the file. `id_prefix` goes before every id
+    (and every link to one) when the page shows other fragments beside this one.
     """
+    text = strip_comments(text)
     lines = _SourceLines(text, line_offset)
     md = _markdown(link_resolver or KeepLinks(), lines)
-    html = md.convert(text)
+    html = sanitize(md.convert(text))
     headings = tuple(_headings(md.toc_tokens))  # type: ignore[attr-defined]
     toc_html = sanitize(md.toc) if headings else ""  # type: ignore[attr-defined]
-    return Rendered(html=sanitize(html), toc_html=toc_html, headings=headings)
+    if id_prefix:
+        ids = anchors.ids_of(html)
+        html = anchors.prefix_ids(html, id_prefix, ids)
+        toc_html = anchors.prefix_ids(toc_html, id_prefix, ids)
+        headings = tuple(Heading(h.level, id_prefix + h.id, h.text) for h in headings)
+    return Rendered(html=html, toc_html=toc_html, headings=headings)
 
 
 def render_inline(
-    text: str, *, link_resolver: LinkResolver | None = None, line_offset: int = 0
+    text: str,
+    *,
+    link_resolver: LinkResolver | None = None,
+    line_offset: int = 0,
+    id_prefix: str = "",
 ) -> str:
     """Render a short text (a quiz choice) without the paragraph around it."""
+    text = strip_comments(text)
     lines = _SourceLines(text, line_offset)
     html = _markdown(link_resolver or KeepLinks(), lines).convert(text.strip())
     match = _SINGLE_PARAGRAPH.match(html)
     if match and "<p>" not in match.group(1):
         html = match.group(1)
-    return sanitize(html)
+    html = sanitize(html)
+    return anchors.prefix_ids(html, id_prefix, anchors.ids_of(html))
