@@ -50,10 +50,11 @@ node_modules/.installed: package.json
 # Browser tests run when Debian's Chromium is there (.ci/run installs it); they need axe-core.
 E2E_DEPS := $(if $(wildcard /usr/bin/chromium),node_modules/.installed,)
 
-test-sqlite: install $(E2E_DEPS)
+# The course renderer is measured against the CommonMark examples of commonmark-spec (npm).
+test-sqlite: install node_modules/.installed $(E2E_DEPS)
 	$(BIN)/pytest
 
-test-postgres: install
+test-postgres: install node_modules/.installed
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL"; \
 		LMS_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest --ignore=tests/e2e; \

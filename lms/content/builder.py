@@ -40,6 +40,7 @@ from .files import (
 )
 from .links import CourseLinks
 from .pinning import unpinned_under_shuffle
+from .preview import differences, inline_difference
 from .quizparse import ParsedQuestion, compare_translation, parse_questions, render_questions
 from .render import render_markdown
 from .svg import svg_problems
@@ -125,8 +126,14 @@ class CourseBuilder:
             message = "this comment is never closed with '-->': everything after it is hidden"
             self.problem(name, matter.body_offset + line, message, warning=True)
 
+    def preview(self, name: str, text: str, line_offset: int) -> None:
+        """Warn wherever learners would see `text` otherwise than a preview shows it."""
+        for found in differences(text, line_offset=line_offset):
+            self.problem(name, found.line, found.message, warning=True)
+
     def render(self, name: str, matter: fm.FrontMatter) -> Rendered:
         self.unclosed_comment(name, matter)
+        self.preview(name, matter.body, matter.body_offset)
         return render_markdown(
             matter.body, link_resolver=self.links(name), line_offset=matter.body_offset
         )
@@ -267,6 +274,17 @@ class CourseBuilder:
             matter.body, path=self.shown(file.name), line_offset=matter.body_offset
         )
         self.problems.extend(problems)
+        for question in questions:
+            self.preview(file.name, "\n".join(question.stem), question.line)
+            self.preview(
+                file.name, "\n".join(question.explanation), max(question.explanation_line - 1, 0)
+            )
+            pieces = [(question.heading, question.line)]
+            pieces += [(choice.text, choice.line) for choice in question.choices]
+            for text, line in pieces:
+                found = inline_difference(text, line=line)
+                if found is not None:
+                    self.problem(file.name, found.line, found.message, warning=True)
         return questions
 
     def _quiz(

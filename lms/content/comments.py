@@ -66,10 +66,12 @@ def _fence_state(line: str, fence: str | None) -> tuple[str | None, bool]:
     return fence, True
 
 
-def strip(text: str) -> Stripped:
+def strip(text: str, *, block_marker: str = "") -> Stripped:
     """`text` with every HTML comment outside code removed; line breaks inside a comment are
     kept, so line n of the result is line n of `text`. A line left with only spaces becomes
-    empty (a comment on lines of its own separates what is around it, as an HTML block does).
+    empty, or `block_marker` where a comment began the line: such a comment is an HTML block
+    that separates what is around it (two lists on either side stay two lists), and the
+    renderer keeps an empty comment there for Python-Markdown to see the same.
     """
     out: list[str] = []
     fence: str | None = None
@@ -81,6 +83,8 @@ def strip(text: str) -> Stripped:
                 out.append(line)
                 continue
         kept, position, touched = [], 0, open_since is not None
+        starts_block = open_since is None and line.lstrip(" ").startswith(_OPEN)
+        starts_block = starts_block and len(line) - len(line.lstrip(" ")) <= 3
         spans = _code_spans(line) if open_since is None else []
         while position <= len(line):
             if open_since is not None:
@@ -107,10 +111,15 @@ def strip(text: str) -> Stripped:
                 position += 1 if line[position] == ">" else 2
                 open_since = None
         result = "".join(kept)
-        out.append("" if touched and not result.strip() else result)
+        if touched and not result.strip():
+            result = block_marker if starts_block else ""
+        out.append(result)
     return Stripped("\n".join(out), open_since)
 
 
-def strip_comments(text: str) -> str:
+def strip_comments(text: str, *, block_marker: str = "") -> str:
     """`text` without its HTML comments (see :func:`strip`)."""
-    return strip(text).text
+    return strip(text, block_marker=block_marker).text
+
+
+EMPTY_COMMENT = "<!-- -->"  # what the renderer keeps of a comment block (nh3 removes it)

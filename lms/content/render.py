@@ -8,18 +8,21 @@ links are resolved on the element tree, then nh3 removes everything not on the a
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections import Counter
 
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
+from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 from . import anchors
-from .comments import strip_comments
+from .comments import EMPTY_COMMENT, strip_comments
 from .documents import Heading, Rendered
 from .links import KeepLinks, LinkResolver
+from .lists import even_list_spacing, follow_preview
 from .sanitize import sanitize
 
 EXTENSIONS = ("tables", "fenced_code", "footnotes", "admonition", "attr_list", "abbr", "sane_lists")
@@ -85,33 +88,51 @@ def _set_or_drop(element: ET.Element, attribute: str, value: str | None) -> None
 
 
 class _LinkExtension(Extension):
-    def __init__(self, resolver: LinkResolver, lines: _SourceLines):
+    def __init__(self) -> None:
         super().__init__()
-        self.resolver = resolver
-        self.lines = lines
+        self.processor: _LinkTreeprocessor | None = None
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After attr_list (8) and toc (5), before unescape (0): sees the final URLs.
-        md.treeprocessors.register(
-            _LinkTreeprocessor(md, self.resolver, self.lines), "lms-links", 2
+        self.processor = _LinkTreeprocessor(md, KeepLinks(), _SourceLines("", 0))
+        md.treeprocessors.register(self.processor, "lms-links", 2)
+
+
+class _ListSpacing(Treeprocessor):
+    def run(self, root: ET.Element) -> None:
+        even_list_spacing(root)
+
+
+class _PreviewExtension(Extension):
+    """Heading anchors, loose lists and ~~strikethrough~~ as GitHub and VS Code show them."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        anchors.register(md)
+        md.treeprocessors.register(_ListSpacing(md), "lms-list-spacing", 3)
+        # GFM strikethrough (github.github.com/gfm, 6.5): ~~text~~
+        md.inlinePatterns.register(
+            SimpleTagInlineProcessor(r"(~~)(?!\s)(.+?)(?<!\s)~~", "del"), "lms-strike", 40
         )
 
 
-class _HeadingIdExtension(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        anchors.register(md)
+_instances = threading.local()
 
 
 def _markdown(resolver: LinkResolver, lines: _SourceLines) -> markdown.Markdown:
-    return markdown.Markdown(
-        extensions=[
-            *EXTENSIONS,
-            TocExtension(permalink=False),
-            _HeadingIdExtension(),
-            _LinkExtension(resolver, lines),
-        ],
-        output_format="html",
-    )
+    """A Markdown converter for this thread, reset and pointed at `resolver`: setting up the
+    extensions costs more than a conversion, and the checker converts every block."""
+    md = getattr(_instances, "md", None)
+    if md is None:
+        links = _LinkExtension()
+        md = markdown.Markdown(
+            extensions=[*EXTENSIONS, TocExtension(permalink=False), _PreviewExtension(), links],
+            output_format="html",
+        )
+        _instances.md, _instances.links = md, links.processor
+    md.reset()
+    _instances.links.resolver = resolver
+    _instances.links.lines = lines
+    return md
 
 
 def _headings(tokens: list[dict]) -> list[Heading]:
@@ -136,10 +157,10 @@ def render_markdown(
     resolver reports point at the right line of the file. `id_prefix` goes before every id
     (and every link to one) when the page shows other fragments beside this one.
     """
-    text = strip_comments(text)
-    lines = _SourceLines(text, line_offset)
+    text = strip_comments(text, block_marker=EMPTY_COMMENT)
+    lines = _SourceLines(text, line_offset)  # as written: problems point at its lines
     md = _markdown(link_resolver or KeepLinks(), lines)
-    html = sanitize(md.convert(text))
+    html = sanitize(md.convert(follow_preview(text)))
     headings = tuple(_headings(md.toc_tokens))  # type: ignore[attr-defined]
     toc_html = sanitize(md.toc) if headings else ""  # type: ignore[attr-defined]
     if id_prefix:
