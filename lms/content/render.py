@@ -27,6 +27,8 @@ from .sanitize import sanitize
 
 EXTENSIONS = ("tables", "fenced_code", "footnotes", "admonition", "attr_list", "abbr", "sane_lists")
 
+_INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1")
 _SINGLE_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\Z", re.DOTALL)
 
 
@@ -78,6 +80,16 @@ class _LinkTreeprocessor(Treeprocessor):
                 line = self.lines.line_of(src)
                 url = self.resolver.image(src, alt, line)
                 _set_or_drop(element, "src", url)
+                element.set("alt", _plain(alt))
+
+
+def _plain(alt: str) -> str:
+    """A picture's alternative text as CommonMark gives it (6.4): the text of the
+    description, without the stars and brackets of its Markdown, which a screen reader
+    would otherwise read out."""
+    alt = _INLINE_LINK.sub(r"\1", alt)
+    alt = _EMPHASIS.sub(r"\2", alt)
+    return alt.replace("`", "")
 
 
 def _set_or_drop(element: ET.Element, attribute: str, value: str | None) -> None:

@@ -95,3 +95,8 @@ def test_warnings_name_the_file_and_line_and_never_stop_the_course(tmp_path):
         ("courses/probe/01-intro.quiz.md", 6, True),
     ]
     assert "write it as <https://...>" in problems[0].message
+
+
+def test_a_pictures_alternative_text_is_its_text_without_markdown():
+    page = render_markdown("![A *dry* shipper, see [the SOP](x.md)](images/a.png)").html
+    assert 'alt="A dry shipper, see the SOP"' in page
