@@ -40,7 +40,7 @@ from .files import (
 )
 from .links import CourseLinks
 from .pinning import unpinned_under_shuffle
-from .preview import differences, inline_difference
+from .preview import differences, question_differences
 from .quizparse import ParsedQuestion, compare_translation, parse_questions, render_questions
 from .render import render_markdown
 from .svg import svg_problems
@@ -275,16 +275,8 @@ class CourseBuilder:
         )
         self.problems.extend(problems)
         for question in questions:
-            self.preview(file.name, "\n".join(question.stem), question.line)
-            self.preview(
-                file.name, "\n".join(question.explanation), max(question.explanation_line - 1, 0)
-            )
-            pieces = [(question.heading, question.line)]
-            pieces += [(choice.text, choice.line) for choice in question.choices]
-            for text, line in pieces:
-                found = inline_difference(text, line=line)
-                if found is not None:
-                    self.problem(file.name, found.line, found.message, warning=True)
+            for found in question_differences(question):
+                self.problem(file.name, found.line, found.message, warning=True)
         return questions
 
     def _quiz(

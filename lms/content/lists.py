@@ -40,6 +40,8 @@ _HASH_START = re.compile(r"^(\s*(?:(?:[-+*]|\d{1,9}[.)])\s+)?)#")
 # What any of the re-writings needs: a list marker, a fence, a `#`, a trailing backslash or
 # a thematic break.
 _WORTH_PARSING = re.compile(r"^\s*(?:[-+*]|\d{1,9}[.)])(?:\s|$)|```|~~~|#|\\$|^ {0,3}[-*_]", re.M)
+_ADMONITION = re.compile(r"^!!! ?[A-Za-z-]+")  # Python-Markdown's admonition extension
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _PAREN = re.compile(r"^(\d{1,9})\)(?= |$)")
 _parser = MarkdownIt("commonmark")
 STEP = 4  # Python-Markdown's tab_length: one list level
@@ -214,7 +216,48 @@ def _reindented(line: str, item: _Item, number: int) -> str:
 def follow_preview(text: str) -> str:
     """`text` re-written so that Python-Markdown reads its lists, fences and quotes the way
     a CommonMark preview does (see the module). The result is only for rendering: line
-    numbers of problems are taken from the text as written."""
+    numbers of problems are taken from the text as written.
+
+    An admonition (`!!! note`, the platform's own) is not CommonMark: its body, indented 4
+    spaces, is re-written on its own, as the text it is.
+    """
+    lines = text.split("\n")
+    pieces: list[str] = []
+    segment: list[str] = []
+    fence: str | None = None
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        match = _FENCE_LINE.match(line)
+        if fence is None and match:
+            fence = match.group(1)[0]
+        elif fence is not None and match and match.group(1)[0] == fence:
+            fence = None
+        elif fence is None and _ADMONITION.match(line):
+            end = number + 1
+            while end < len(lines) and (not lines[end].strip() or lines[end][:1] in " \t"):
+                end += 1
+            while end > number + 1 and not lines[end - 1].strip():
+                end -= 1
+            pieces += [_follow("\n".join(segment))] if segment else []
+            body = follow_preview("\n".join(_dedent(b) for b in lines[number + 1 : end]))
+            indented = [f"    {b}" if b.strip() else "" for b in body.split("\n")]
+            pieces.append("\n".join([line, *indented]) if end > number + 1 else line)
+            segment, number = [], end
+            continue
+        segment.append(line)
+        number += 1
+    if segment:
+        pieces.append(_follow("\n".join(segment)))
+    return "\n".join(pieces)
+
+
+def _dedent(line: str) -> str:
+    line = _expand(line)
+    return line[4:] if line.startswith("    ") else line.lstrip(" ")
+
+
+def _follow(text: str) -> str:
     if not _WORTH_PARSING.search(text):
         return text  # plain paragraphs: nothing to re-write
     lines = [_expand(line) for line in text.split("\n")]
@@ -238,46 +281,3 @@ def follow_preview(text: str) -> str:
     if len(lines) in plan.inserted:
         out.append(plan.inserted[len(lines)])
     return "\n".join(out)
-
-
-_BLOCKS = {"ul", "ol", "pre", "blockquote", "div", "table", "p", "hr", "dl"} | {
-    f"h{n}" for n in range(1, 7)
-}
-
-
-def even_list_spacing(root) -> None:
-    """On the rendered tree: a list whose items have paragraphs has them in every item (a
-    loose list, CommonMark 5.3), and an item's text ends before a nested block with a line
-    break, as CommonMark renderers write it. Python-Markdown wraps only the items that had a
-    blank line before them, so one list showed items with and without spacing."""
-    for parent in root.iter():
-        if parent.tag in ("ul", "ol"):
-            items = [li for li in parent if li.tag == "li"]
-            if any(child.tag == "p" for li in items for child in li):
-                for li in items:
-                    _wrap_text(li)
-        if parent.tag == "li" and len(parent) and parent[0].tag in _BLOCKS and parent.text:
-            parent.text = parent.text.rstrip() + "\n"
-
-
-def _wrap_text(li) -> None:
-    """Put the item's leading text and inline elements into a paragraph of their own."""
-    inline = []
-    for child in li:
-        if child.tag in _BLOCKS:
-            break
-        inline.append(child)
-    text = (li.text or "").strip()
-    if not text and not inline:
-        return
-    from xml.etree.ElementTree import Element
-
-    paragraph = Element("p")
-    paragraph.text = text
-    for child in inline:
-        li.remove(child)
-        paragraph.append(child)
-    if paragraph:
-        paragraph[-1].tail = (paragraph[-1].tail or "").rstrip()
-    li.text = ""
-    li.insert(0, paragraph)

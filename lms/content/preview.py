@@ -139,3 +139,19 @@ def inline_difference(text: str, *, line: int) -> Difference | None:
     if platform == preview:
         return None
     return Difference(line, explain(platform, preview, [text]))
+
+
+def question_differences(question) -> list[Difference]:
+    """The differences in one parsed quiz question (:class:`ParsedQuestion`): its stem and
+    explanation block by block, its heading and each choice as a line."""
+    found = differences("\n".join(question.stem), line_offset=question.line)
+    found += differences(
+        "\n".join(question.explanation), line_offset=max(question.explanation_line - 1, 0)
+    )
+    pieces = [(question.heading, question.line)]
+    pieces += [(choice.text, choice.line) for choice in question.choices]
+    for text, line in pieces:
+        difference = inline_difference(text, line=line)
+        if difference is not None:
+            found.append(difference)
+    return found

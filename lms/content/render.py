@@ -22,8 +22,9 @@ from . import anchors
 from .comments import EMPTY_COMMENT, strip_comments
 from .documents import Heading, Rendered
 from .links import KeepLinks, LinkResolver
-from .lists import even_list_spacing, follow_preview
+from .lists import follow_preview
 from .sanitize import sanitize
+from .tree import even_list_spacing
 
 EXTENSIONS = ("tables", "fenced_code", "footnotes", "admonition", "attr_list", "abbr", "sane_lists")
 

@@ -37,6 +37,11 @@ def html(text: str) -> str:
         ("- item\n---\n", "<ul><li>item</li></ul><hr>"),
         ("a ~~struck~~ word\n", "a<del>struck</del>word"),
         ("- a\n- b\n\n- c\n", "<ul><li><p>a</p></li><li><p>b</p></li><li><p>c</p></li></ul>"),
+        # inside an admonition (the platform's own) the body is read the same way
+        (
+            '!!! note "Take"\n    ## Kit\n    Bring:\n    - a\n      - b\n',
+            '<h2id="kit">Kit</h2><p>Bring:</p><ul><li>a<ul><li>b</li></ul></li></ul></div>',
+        ),
     ],
 )
 def test_the_renderer_follows_the_preview(markdown, expected):
