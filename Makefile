@@ -51,7 +51,8 @@ node_modules/.installed: package.json
 	touch $@
 
 # Test tools from npm: axe-core for the browser tests (run when Debian's Chromium is there;
-# .ci/run installs it) and the VC libraries that verify our Open Badges credentials.
+# .ci/run installs it), the VC libraries that verify our Open Badges credentials, and
+# commonmark-spec, the CommonMark examples the course renderer is measured against.
 test-sqlite: install node_modules/.installed
 	$(PYTEST)
 

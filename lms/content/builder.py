@@ -8,8 +8,10 @@ document is handed out only when the list of problems stayed empty.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 
+from . import comments
 from . import frontmatter as fm
 from .documents import (
     CourseDoc,
@@ -20,6 +22,7 @@ from .documents import (
     QuizDoc,
     QuizTranslation,
     Rendered,
+    errors,
     frozen_mapping,
 )
 from .files import (
@@ -29,15 +32,18 @@ from .files import (
     check_names,
     classify,
     content_hash,
+    disk_path,
     is_image_path,
     list_files,
     read_text,
-    svg_is_active,
     unrecognised,
 )
 from .links import CourseLinks
+from .pinning import unpinned_under_shuffle
+from .preview import differences, question_differences
 from .quizparse import ParsedQuestion, compare_translation, parse_questions, render_questions
 from .render import render_markdown
+from .svg import svg_problems
 
 _KINDS = {
     ("course", False): fm.Kind.COURSE,
@@ -72,16 +78,24 @@ class CourseBuilder:
     def scan(self) -> list[CourseFile]:
         if not FOLDER.match(self.slug):
             self.problem("", 1, f"course folder name '{self.slug}' must be {NAME_RULE}")
-        self.files = list_files(self.folder)
+        listed = list_files(self.folder)
+        self.files = sorted(set(listed))
+        for relative in sorted(name for name, n in Counter(listed).items() if n > 1):
+            self.problem(
+                relative,
+                1,
+                f"two files are named '{relative}' (the same letters, encoded in two ways): "
+                "keep one of them",
+            )
         images, documents = [], []
         for relative in self.files:
             named = None if "/" in relative else classify(relative)
             if is_image_path(relative):
                 images.append(relative)
-                if relative.lower().endswith(".svg") and svg_is_active(self.folder / relative):
-                    self.problem(
-                        relative, 1, "the SVG picture has scripts, event handlers or external links"
-                    )
+                if relative.lower().endswith(".svg"):
+                    data = disk_path(self.folder, relative).read_bytes()
+                    for line, message in svg_problems(data):
+                        self.problem(relative, line, message)
             elif named is not None:
                 documents.append(named)
             else:
@@ -90,7 +104,7 @@ class CourseBuilder:
         return documents
 
     def text(self, name: str) -> str | None:
-        text, problem = read_text(self.folder / name, self.shown(name))
+        text, problem = read_text(disk_path(self.folder, name), self.shown(name))
         if problem is not None:
             self.problems.append(problem)
         return text
@@ -106,7 +120,20 @@ class CourseBuilder:
     def links(self, name: str) -> CourseLinks:
         return CourseLinks(self.slug, self.shown(name), self.targets, self.images, self.problems)
 
+    def unclosed_comment(self, name: str, matter: fm.FrontMatter) -> None:
+        line = comments.strip(matter.body).unclosed_line
+        if line is not None:
+            message = "this comment is never closed with '-->': everything after it is hidden"
+            self.problem(name, matter.body_offset + line, message, warning=True)
+
+    def preview(self, name: str, text: str, line_offset: int) -> None:
+        """Warn wherever learners would see `text` otherwise than a preview shows it."""
+        for found in differences(text, line_offset=line_offset):
+            self.problem(name, found.line, found.message, warning=True)
+
     def render(self, name: str, matter: fm.FrontMatter) -> Rendered:
+        self.unclosed_comment(name, matter)
+        self.preview(name, matter.body, matter.body_offset)
         return render_markdown(
             matter.body, link_resolver=self.links(name), line_offset=matter.body_offset
         )
@@ -148,7 +175,7 @@ class CourseBuilder:
                     summary=matter.values.get("summary") or course.values.get("summary", ""),
                     description_html=self.render(file.name, matter).html,
                 )
-        if self.problems:
+        if errors(self.problems):
             return None
         values = course.values
         return CourseDoc(
@@ -242,10 +269,14 @@ class CourseBuilder:
         )
 
     def _questions(self, file: CourseFile, matter: fm.FrontMatter) -> list[ParsedQuestion]:
+        self.unclosed_comment(file.name, matter)
         questions, problems = parse_questions(
             matter.body, path=self.shown(file.name), line_offset=matter.body_offset
         )
         self.problems.extend(problems)
+        for question in questions:
+            for found in question_differences(question):
+                self.problem(file.name, found.line, found.message, warning=True)
         return questions
 
     def _quiz(
@@ -260,6 +291,8 @@ class CourseBuilder:
             return None
         values = matter.values
         parsed = self._questions(file, matter)
+        if values.get("shuffle"):
+            self.problems.extend(unpinned_under_shuffle(parsed, self.shown(file.name)))
         per_attempt = values.get("questions_per_attempt")
         if per_attempt is not None and parsed and per_attempt > len(parsed):
             self.problem(

@@ -62,6 +62,7 @@ class ChoiceDoc:
     html: str
     correct: bool
     text: str = ""  # the Markdown source, for reports and statistics
+    pinned: bool = False  # keeps its place when the quiz shuffles (`<!-- pin -->`)
 
 
 @dataclass(frozen=True)

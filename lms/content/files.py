@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,17 +82,40 @@ def check_names(files: list[CourseFile], kind: str) -> list[tuple[CourseFile, st
     return found
 
 
+def nfc(text: str) -> str:
+    """`text` in Unicode normalisation form C: `å` as one character, however it was typed or
+    stored (macOS and some keyboards write `a` + combining ring), so equal-looking names and
+    texts compare equal."""
+    return unicodedata.normalize("NFC", text)
+
+
 def list_files(folder: Path) -> list[str]:
-    """Every file below `folder` as a sorted relative POSIX path; dotfiles and dot-folders
-    (editor and OS litter such as .DS_Store) are left out of the course entirely."""
+    """Every file below `folder` as a sorted relative POSIX path in NFC (a name appears
+    twice when two files' names differ only in their normalisation); dotfiles and
+    dot-folders (editor and OS litter such as .DS_Store) are left out of the course."""
     found = []
     for directory, subdirectories, names in os.walk(folder):
         subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
         relative = Path(directory).relative_to(folder)
         for name in names:
             if not name.startswith("."):
-                found.append((relative / name).as_posix())
+                found.append(nfc((relative / name).as_posix()))
     return sorted(found)
+
+
+def disk_path(folder: Path, relative: str) -> Path:
+    """The file `relative` (an NFC name from :func:`list_files`) names on disk, whatever
+    normalisation the disk's name has."""
+    path = folder / relative
+    if path.exists():
+        return path
+    current = folder
+    for part in relative.split("/"):
+        candidate = current / part
+        if not candidate.exists() and current.is_dir():
+            candidate = next((c for c in current.iterdir() if nfc(c.name) == part), candidate)
+        current = candidate
+    return current
 
 
 def is_image_path(relative: str) -> bool:
@@ -105,7 +129,7 @@ def content_hash(folder: Path, files: list[str]) -> str:
     the same hash wherever the folder is and in whatever order the filesystem lists them."""
     digest = hashlib.sha256()
     for relative in sorted(files):
-        data = (folder / relative).read_bytes()
+        data = disk_path(folder, relative).read_bytes()
         name = relative.encode("utf-8")
         digest.update(len(name).to_bytes(8, "big") + name)
         digest.update(len(data).to_bytes(8, "big") + data)
@@ -120,17 +144,7 @@ def read_text(path: Path, shown: str) -> tuple[str | None, Problem | None]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return None, Problem(shown, line, "the file is not UTF-8 text (save it as UTF-8)")
-    return text.removeprefix("\ufeff").replace("\r\n", "\n"), None
-
-
-_ACTIVE_SVG = re.compile(
-    rb"""<script|<foreignobject|\son[a-z]+\s*=|javascript:|href\s*=\s*["']?(?!#)"""
-)
-
-
-def svg_is_active(path: Path) -> bool:
-    # Served from the site's own origin, an SVG opened directly runs its scripts there.
-    return _ACTIVE_SVG.search(path.read_bytes().lower()) is not None
+    return nfc(text.removeprefix("\ufeff").replace("\r\n", "\n")), None
 
 
 def unrecognised(relative: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -30,6 +31,9 @@ class LinkResolver(Protocol):
 
     def image(self, src: str, alt: str, line: int) -> str | None: ...
 
+    def anchor(self, href: str, ids: set[str], line: int) -> None:
+        """An in-page link `#id`; `ids` are the ids of the rendered fragment."""
+
 
 class KeepLinks:
     """Leaves every URL as written: for previews and tests, where nothing is resolved."""
@@ -39,6 +43,15 @@ class KeepLinks:
 
     def image(self, src: str, alt: str, line: int) -> str | None:
         return src
+
+    def anchor(self, href: str, ids: set[str], line: int) -> None:
+        return None
+
+
+def nfc_path(url_path: str) -> str:
+    """A link's path as the course's files are named: percent-decoded, in NFC (a name typed
+    on a Mac may arrive decomposed, `a` + ring for `å`), `./` and `a/../` folded away."""
+    return posixpath.normpath(unicodedata.normalize("NFC", unquote(url_path)))
 
 
 def _scheme(url: str) -> str | None:
@@ -61,8 +74,17 @@ class CourseLinks:
     images: frozenset[str]
     problems: list[Problem] = field(default_factory=list)
 
-    def _problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message))
+    def _problem(self, line: int, message: str, *, warning: bool = False) -> None:
+        self.problems.append(Problem(self.path, line, message, warning))
+
+    def anchor(self, href: str, ids: set[str], line: int) -> None:
+        target = unicodedata.normalize("NFC", unquote(href[1:]))
+        if target and target not in ids:
+            known = ", ".join(f"#{i}" for i in sorted(ids) if not i.startswith("fn"))[:200]
+            where = f" (the anchors here: {known})" if known else ""
+            self._problem(
+                line, f"link '{href}' goes to no heading in this file{where}", warning=True
+            )
 
     def link(self, href: str, line: int) -> str | None:
         href = href.strip()
@@ -80,7 +102,7 @@ class CourseLinks:
             self._problem(line, f"link '{href}' must use https:// to leave the site")
             return None
         parts = urlsplit(href)
-        target = posixpath.normpath(unquote(parts.path))
+        target = nfc_path(parts.path)
         if target in self.targets:
             return self.targets[target] + (f"#{parts.fragment}" if parts.fragment else "")
         self._problem(
@@ -98,7 +120,7 @@ class CourseLinks:
             )
             return None
         path = unquote(urlsplit(src).path)
-        normal = posixpath.normpath(path)
+        normal = nfc_path(urlsplit(src).path)
         if normal.startswith("../") or normal == ".." or "\\" in path:
             self._problem(line, f"picture '{src}' is outside the course folder")
             return None

@@ -162,7 +162,8 @@ class Question(db.Model):
     stem_text: Mapped[str] = mapped_column(Text)
     explanation_html: Mapped[str] = mapped_column(Text)
     multiple: Mapped[bool]
-    choices: Mapped[list] = mapped_column(JSON)  # [{"html": ..., "text": ..., "correct": bool}]
+    # [{"html": ..., "text": ..., "correct": bool, "pinned": true (only when pinned)}]
+    choices: Mapped[list] = mapped_column(JSON)
     # {"sv": {"stem_html": ..., "explanation_html": ..., "choices": [html, ...]}}
     translations: Mapped[dict] = mapped_column(JSON)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import comments
 from .documents import ChoiceDoc, Problem, QuestionDoc
 from .links import LinkResolver
 from .render import render_inline, render_markdown
@@ -27,6 +28,7 @@ class ParsedChoice:
     text: str
     correct: bool
     line: int
+    pinned: bool = False  # `<!-- pin -->` on its line: shuffling leaves it where it is
 
 
 @dataclass
@@ -69,7 +71,18 @@ class _Fences:
 def parse_questions(
     body: str, *, path: str, line_offset: int = 0
 ) -> tuple[list[ParsedQuestion], list[Problem]]:
-    """Split a quiz body into questions; `line_offset` is the number of lines before it."""
+    """Split a quiz body into questions; `line_offset` is the number of lines before it.
+
+    HTML comments are ignored, as previews ignore them; `<!-- pin -->` at the end of a
+    choice's line pins the choice (see :mod:`lms.content.pinning`).
+    """
+    raw_lines = body.split("\n")
+    body = comments.strip_comments(body)
+    pinned = {
+        index
+        for index, (raw, line) in enumerate(zip(raw_lines, body.split("\n"), strict=True))
+        if raw != line and comments.PIN.search(raw)
+    }
     questions: list[ParsedQuestion] = []
     problems: list[Problem] = []
     fences = _Fences()
@@ -93,7 +106,7 @@ def parse_questions(
                 complained.add(0)
             continue
         question = questions[-1]
-        error = _feed(question, line, number, in_fence)
+        error = _feed(question, line, number, in_fence, index in pinned)
         if error and question.number not in complained:
             complained.add(question.number)
             problem(number, error)
@@ -107,7 +120,9 @@ def parse_questions(
     return questions, problems
 
 
-def _feed(question: ParsedQuestion, line: str, number: int, in_fence: bool) -> str | None:
+def _feed(
+    question: ParsedQuestion, line: str, number: int, in_fence: bool, pinned: bool = False
+) -> str | None:
     """Add one line to the question; returns a message when the line does not belong."""
     blank = not line.strip()
     choice = None if in_fence else _CHOICE.match(line)
@@ -118,10 +133,11 @@ def _feed(question: ParsedQuestion, line: str, number: int, in_fence: bool) -> s
     elif choice and phase in ("stem", "choices", "gap"):
         question.phase = "choices"
         question.choices.append(
-            ParsedChoice((choice.group(2) or "").strip(), choice.group(1) != " ", number)
+            ParsedChoice((choice.group(2) or "").strip(), choice.group(1) != " ", number, pinned)
         )
     elif phase == "choices" and line.startswith(("  ", "\t")) and not blank:
         question.choices[-1].text += " " + line.strip()  # a choice continued on the next line
+        question.choices[-1].pinned |= pinned
     elif phase in ("choices", "gap") and blank:
         question.phase = "gap"
     elif quote and phase in ("choices", "gap", "explanation", "after"):
@@ -202,23 +218,40 @@ def compare_translation(
 def render_questions(
     questions: list[ParsedQuestion], *, link_resolver: LinkResolver | None = None
 ) -> tuple[QuestionDoc, ...]:
-    """The questions as stored: every piece rendered and sanitised on its own."""
+    """The questions as stored: every piece rendered and sanitised on its own.
+
+    A quiz page shows all of them, so each piece gets its own id prefix (`q2s-` for the stem
+    of question 2, `q2c1-` for its second choice, `q2e-` for its explanation): footnotes
+    `[^1]` of two questions then never share an id.
+    """
     docs = []
     for q in questions:
-        heading = render_inline(q.heading, link_resolver=link_resolver, line_offset=q.line - 1)
-        stem = render_markdown("\n".join(q.stem), link_resolver=link_resolver, line_offset=q.line)
+        n = q.number
+        heading = render_inline(
+            q.heading, link_resolver=link_resolver, line_offset=q.line - 1, id_prefix=f"q{n}h-"
+        )
+        stem = render_markdown(
+            "\n".join(q.stem), link_resolver=link_resolver, line_offset=q.line, id_prefix=f"q{n}s-"
+        )
         explanation = render_markdown(
             "\n".join(q.explanation),
             link_resolver=link_resolver,
             line_offset=max(q.explanation_line - 1, 0),
+            id_prefix=f"q{n}e-",
         )
         choices = tuple(
             ChoiceDoc(
-                html=render_inline(c.text, link_resolver=link_resolver, line_offset=c.line - 1),
+                html=render_inline(
+                    c.text,
+                    link_resolver=link_resolver,
+                    line_offset=c.line - 1,
+                    id_prefix=f"q{n}c{i}-",
+                ),
                 correct=c.correct,
                 text=c.text,
+                pinned=c.pinned,
             )
-            for c in q.choices
+            for i, c in enumerate(q.choices)
         )
         docs.append(
             QuestionDoc(

@@ -15,7 +15,7 @@ TAGS = frozenset(
         "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i",
         "code", "pre", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead",
         "tbody", "tr", "th", "td", "a", "img", "figure", "figcaption", "details", "summary",
-        "div", "span", "sup", "sub", "abbr", "caption",
+        "div", "span", "sup", "sub", "abbr", "caption", "del", "s",
     }
 )  # fmt: skip
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms.content.documents import CourseDoc, QuestionDoc
+from lms.content.files import disk_path
 from lms.content.loader import course_folders, load_course
 from lms.content.models import Asset, Course, CourseVersion, Module, Question, Quiz
 from lms.extensions import db
@@ -42,11 +43,14 @@ def semver(version: str) -> tuple[int, int, int]:
 
 
 def _question_payload(question: QuestionDoc) -> dict:
-    return {
+    payload = {
         "stem": question.stem_html,
         "choices": [[c.html, c.correct] for c in question.choices],
         "explanation": question.explanation_html,
     }
+    if any(c.pinned for c in question.choices):  # only then: older hashes stay as they were
+        payload["pinned"] = [i for i, c in enumerate(question.choices) if c.pinned]
+    return payload
 
 
 def module_hash(doc: CourseDoc, number: int) -> str:
@@ -62,6 +66,13 @@ def module_hash(doc: CourseDoc, number: int) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+def _choice(choice) -> dict:
+    stored = {"html": choice.html, "text": choice.text, "correct": choice.correct}
+    if choice.pinned:
+        stored["pinned"] = True  # keeps its place when the quiz shuffles
+    return stored
+
+
 def _question_row(question: QuestionDoc, translations: dict[str, QuestionDoc]) -> Question:
     return Question(
         number=question.number,
@@ -69,7 +80,7 @@ def _question_row(question: QuestionDoc, translations: dict[str, QuestionDoc]) -
         stem_text=question.stem_text,
         explanation_html=question.explanation_html,
         multiple=question.multiple,
-        choices=[{"html": c.html, "text": c.text, "correct": c.correct} for c in question.choices],
+        choices=[_choice(c) for c in question.choices],
         translations={
             lang: {
                 "stem_html": q.stem_html,
@@ -147,7 +158,7 @@ def build_version(doc: CourseDoc, course: Course, folder: Path) -> CourseVersion
             quiz.questions.append(_question_row(question, translated))
         version.quizzes.append(quiz)
     for relative in doc.images:
-        data = (folder / relative).read_bytes()
+        data = disk_path(folder, relative).read_bytes()
         db.session.add(
             Asset(
                 version=version,

@@ -169,7 +169,8 @@ CASES = [
     (
         "svg-with-script",
         "demo/images/chart.svg:1",
-        "the SVG picture has scripts, event handlers or external links",
+        "the SVG picture has a script (<script>): pictures may only draw (save it again "
+        "without it, or as PNG)",
     ),
     (
         "translation-extra-key",

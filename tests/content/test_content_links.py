@@ -24,7 +24,7 @@ def render(text: str, offset: int = 4):
         ("[x](./02-regulation.md#scope)", "/courses/demo/regulation/#scope"),
         ("[x](02-regulation.quiz.md)", "/courses/demo/quiz/regulation/"),
         ("[x][r]\n\n[r]: 02-regulation.md", "/courses/demo/regulation/"),
-        ("[x](#local)", "#local"),
+        ("## Local\n\n[x](#local)", "#local"),
         ("[x](/courses/other-course/)", "/courses/other-course/"),
         ("[x](https://www.ema.europa.eu/en)", "https://www.ema.europa.eu/en"),
         ("[x](mailto:atmp@example.se)", "mailto:atmp@example.se"),

@@ -8,6 +8,7 @@ loads its rows in a fixed number of queries, whatever the number of courses or m
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -181,6 +182,8 @@ def find_asset(slug: str, path: str, user, *, preview: bool = False) -> tuple[As
     if not found:
         return None
     course = found[0]
+    # Stored names are NFC (the course loader's); a link typed on a Mac may ask in NFD.
+    path = unicodedata.normalize("NFC", path)
     order = [course.published_version_id]
     if sees_drafts(user):
         # Outside the published version only drafts exist (a sync publishes what it marks so).

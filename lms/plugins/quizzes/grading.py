@@ -29,6 +29,8 @@ def draw(questions: Sequence, *, per_attempt: int | None, shuffle: bool, rng=Non
     """The questions and choice orders of a new attempt. ``questions`` are in bank order.
 
     With ``per_attempt`` a random subset is drawn; without ``shuffle`` it keeps bank order.
+    With ``shuffle`` a pinned choice (``"pinned": true``, the author's ``<!-- pin -->``)
+    keeps its written place and the others are shuffled around it.
     """
     rng = rng or random.SystemRandom()
     chosen = list(questions)
@@ -42,9 +44,17 @@ def draw(questions: Sequence, *, per_attempt: int | None, shuffle: bool, rng=Non
     for question in chosen:
         order = list(range(len(question.choices)))
         if shuffle:
-            rng.shuffle(order)
+            order = _shuffled_around_pins(question.choices, rng)
         orders[str(question.id)] = order
     return Draw([q.id for q in chosen], orders)
+
+
+def _shuffled_around_pins(choices: Sequence[Mapping], rng) -> list[int]:
+    free = [i for i, choice in enumerate(choices) if not choice.get("pinned")]
+    moved = free[:]
+    rng.shuffle(moved)
+    places = dict(zip(free, moved, strict=True))
+    return [places.get(i, i) for i in range(len(choices))]
 
 
 class QuestionType:
