@@ -20,6 +20,7 @@ from .documents import (
     QuizDoc,
     QuizTranslation,
     Rendered,
+    errors,
     frozen_mapping,
 )
 from .files import (
@@ -36,6 +37,7 @@ from .files import (
     unrecognised,
 )
 from .links import CourseLinks
+from .lint import lint_course
 from .quizparse import ParsedQuestion, compare_translation, parse_questions, render_questions
 from .render import render_markdown
 
@@ -128,6 +130,7 @@ class CourseBuilder:
 
         course = self._course_front_matter(documents)
         language = course.values.get("language") if course else None
+        self.problems.extend(lint_course(self.folder, documents, language, self.shown))
         by_original = self._translations(translations, {d.name for d in originals}, language)
         module_docs = [self._module(f, course, by_original.get(f.name, [])) for f in modules]
         module_numbers = {f.number for f in modules}
@@ -148,8 +151,8 @@ class CourseBuilder:
                     summary=matter.values.get("summary") or course.values.get("summary", ""),
                     description_html=self.render(file.name, matter).html,
                 )
-        if self.problems:
-            return None
+        if errors(self.problems):
+            return None  # warnings never stop a course
         values = course.values
         return CourseDoc(
             slug=self.slug,
