@@ -289,7 +289,8 @@ def write_course(
         "status": status,
         **(course or {}),
     }
-    (folder / "course.md").write_text(_front_matter(meta) + f"About {slug}.\n\n{PRECEDENCE_EN}\n")
+    note = PRECEDENCE_SV if language == "sv" else PRECEDENCE_EN
+    (folder / "course.md").write_text(_front_matter(meta) + f"About {slug}.\n\n{note}\n")
     if swedish:
         (folder / "course.sv.md").write_text(
             _front_matter({"title": f"Kurs {slug}", "summary": "Svensk sammanfattning."})
