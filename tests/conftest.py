@@ -274,6 +274,11 @@ def _front_matter(values: dict) -> str:
     return "---\n" + yaml.safe_dump(values, allow_unicode=True, sort_keys=False) + "---\n"
 
 
+# Every course says that the SmPC and local procedures come first (lms/content/lint.py).
+PRECEDENCE_EN = "The SmPC and local procedures take precedence over this course."
+PRECEDENCE_SV = "Produktresumén och lokala rutiner har företräde framför kursen."
+
+
 def write_course(
     root: Path,
     slug: str = "test-course",
@@ -308,11 +313,12 @@ def write_course(
         "status": status,
         **(course or {}),
     }
-    (folder / "course.md").write_text(_front_matter(meta) + f"About {slug}.\n")
+    note = PRECEDENCE_SV if language == "sv" else PRECEDENCE_EN
+    (folder / "course.md").write_text(_front_matter(meta) + f"About {slug}.\n\n{note}\n")
     if swedish:
         (folder / "course.sv.md").write_text(
             _front_matter({"title": f"Kurs {slug}", "summary": "Svensk sammanfattning."})
-            + "Om kursen.\n"
+            + f"Om kursen.\n\n{PRECEDENCE_SV}\n"
         )
 
     def quiz_body(sv: bool = False) -> str:

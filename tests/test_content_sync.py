@@ -153,19 +153,33 @@ def test_check_courses_command_reports_every_problem(runner, courses_dir):
 
 
 def test_the_real_courses_check_and_sync(app, runner):
+    """The content bar of courses/: no problem and no warning, every module translated and
+    closed by a quiz, the precedence note in both languages; the published courses have at
+    least three modules, and the demo draft stays a draft."""
     result = runner.invoke(args=["lms", "check-courses", str(REAL_COURSES)])
     assert result.exit_code == 0, result.output
-    assert "warning:" not in result.output  # learners see what the educators' preview shows
+    # learners see what the educators' preview shows, and no phrase found wrong before
+    assert "warning:" not in result.output, result.output
     results = sync_courses(REAL_COURSES)
     assert {r.slug for r in results if r.outcome == "new"} >= {
         "atmp-fundamentals",
         "safe-handling",
         "car-t-nursing",
         "regulatory-science",
+        "car-t-receipt-storage-thaw",
+        "after-car-t",
+        "reporting-in-sweden",
     }
+    published = set()
     for version in db.session.scalars(select(CourseVersion)):
-        assert len(version.modules) >= 3
-        assert all(m.translations.get("sv") for m in version.modules)
-        assert len(version.quizzes) >= 3
-        text = version.description_html + version.translations["sv"]["description_html"]
-        assert "SmPC" in text
+        assert all(m.translations.get("sv") for m in version.modules), version.course.slug
+        closed = {q.module_id for q in version.quizzes if q.module_id is not None}
+        assert closed == {m.id for m in version.modules}, version.course.slug
+        assert all(q.translations.get("sv") for q in version.quizzes), version.course.slug
+        assert "SmPC" in version.description_html
+        assert "produktresum" in version.translations["sv"]["description_html"]
+        if version.status == "published":
+            published.add(version.course.slug)
+            assert len(version.modules) >= 3, version.course.slug
+    assert "reporting-in-sweden" not in published
+    assert {"car-t-receipt-storage-thaw", "after-car-t"} <= published

@@ -39,6 +39,7 @@ from .files import (
     unrecognised,
 )
 from .links import CourseLinks
+from .lint import lint_course
 from .pinning import unpinned_under_shuffle
 from .preview import differences, question_differences
 from .quizparse import ParsedQuestion, compare_translation, parse_questions, render_questions
@@ -155,6 +156,7 @@ class CourseBuilder:
 
         course = self._course_front_matter(documents)
         language = course.values.get("language") if course else None
+        self.problems.extend(lint_course(self.folder, documents, language, self.shown))
         by_original = self._translations(translations, {d.name for d in originals}, language)
         module_docs = [self._module(f, course, by_original.get(f.name, [])) for f in modules]
         module_numbers = {f.number for f in modules}
@@ -176,7 +178,7 @@ class CourseBuilder:
                     description_html=self.render(file.name, matter).html,
                 )
         if errors(self.problems):
-            return None
+            return None  # warnings never stop a course
         values = course.values
         return CourseDoc(
             slug=self.slug,

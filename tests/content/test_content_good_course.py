@@ -38,7 +38,10 @@ def test_course_translation_falls_back_to_the_original_summary(course):
     sv = course.translations["sv"]
     assert sv.title == "Hantering av ATMP"
     assert sv.summary == course.summary
-    assert sv.description_html == "<p>Den här kursen går igenom grunderna.</p>"
+    assert sv.description_html == (
+        "<p>Den här kursen går igenom grunderna.</p>\n"
+        "<p>Produktresumén och lokala rutiner har företräde framför kursen.</p>"
+    )
     assert course.translated("sv") is sv
     assert course.translated("en").title == course.title
 
