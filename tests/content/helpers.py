@@ -6,7 +6,8 @@ from pathlib import Path
 
 COURSE_MD = (
     "---\ntitle: Probe course\nsummary: A tiny course.\naudiences: [nurse]\nversion: 1.0.0\n"
-    "language: en\nestimated_minutes: 10\nstatus: published\n---\nAbout the course.\n"
+    "language: en\nestimated_minutes: 10\nstatus: published\n---\nAbout the course. "
+    "The SmPC and local procedures take precedence over this course.\n"
 )
 MODULE_MD = "---\ntitle: Module one\nminutes: 5\n---\n## Part one\n\nSome reading.\n"
 
