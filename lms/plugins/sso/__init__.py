@@ -1,0 +1,103 @@
+"""Single sign-on: OpenID Connect and SAML 2.0 identity providers (switched off while none
+is configured).
+
+Signing in through a region's identity provider makes (or finds) the account here: its
+identities (:mod:`.models`) link a provider's stable subject to a person; the provider's
+assertion of centre and profession is applied through one function
+(:func:`.accounts.apply_asserted_centre`). OpenID Connect is done by Authlib (:mod:`.oidc`),
+SAML by pysaml2 (:mod:`.saml`). The core learns about the plugin only through signals:
+buttons on the login page (``login_page_panels``), "SSO only" centres
+(``password_login_allowed``), the provider's logout (``logout_redirect``) and
+``flask lms check-deploy`` (``deploy_check``).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from lms import events
+from lms.extensions import db
+from lms.models import Role
+from lms.plugins import NavEntry, Plugin
+from lms.plugins.sso import (
+    admin_views,  # noqa: F401  (routes on the blueprint)
+    models,
+    oidc,
+    policy,
+    saml,
+)
+from lms.plugins.sso.providers import deploy_problems, load_providers
+from lms.plugins.sso.views import LOGIN_KEY, bp, providers
+
+
+def login_buttons(app: Flask, payload: events.LoginPage) -> Markup:
+    locale = str(get_locale())
+    buttons = [(p.slug, p.label(locale)) for p in providers().values()]
+    return Markup(render_template("sso/login_buttons.html", buttons=buttons, next=payload.next_url))
+
+
+def logout_redirect(app: Flask, payload: events.LogoutRequest) -> str | None:
+    from flask import session
+
+    login = session.get(LOGIN_KEY)
+    provider = providers().get((login or {}).get("provider"))
+    if provider is None:
+        return None
+    if provider.kind == "oidc":
+        return oidc.logout_url(provider, login.get("id_token"))
+    return saml.logout_url(provider, login.get("name_id"), login.get("session_index"))
+
+
+def deploy_check(app: Flask, payload: events.DeployCheck) -> list[str]:
+    return deploy_problems(providers(), payload.base_url)
+
+
+def nav(user) -> list[NavEntry]:
+    from flask import current_app
+
+    if not current_app.extensions.get("sso.providers"):
+        return []
+    if getattr(user, "role", None) == Role.site_admin:
+        return [NavEntry(_l("Sign-in providers"), "sso.admin", order=95)]
+    return []
+
+
+def sso_datetime(value) -> str:
+    """A stored UTC time as the person reads it (Europe/Stockholm, short)."""
+    return format_datetime(value, "short")
+
+
+def dashboard_panel(app: Flask, payload: events.Dashboard) -> Markup | None:
+    rows = db.session.scalars(
+        db.select(models.Identity.provider).where(models.Identity.user_id == payload.user_id)
+    ).all()
+    locale = str(get_locale())
+    labels = [providers()[p].label(locale) for p in rows if p in providers()]
+    return Markup(render_template("sso/dashboard_panel.html", labels=labels))
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(sso_datetime, "sso_datetime")
+    configured = load_providers(app.config)
+    app.extensions["sso.providers"] = configured
+    if not configured:
+        return  # off: no buttons, no policy, no receivers
+    oidc.init_app(app, configured)
+    events.connect(app, events.login_page_panels, login_buttons)
+    events.connect(app, events.password_login_allowed, policy.password_login_allowed)
+    events.connect(app, events.logout_redirect, logout_redirect)
+    events.connect(app, events.deploy_check, deploy_check)
+    events.connect(app, events.dashboard_panels, dashboard_panel)
+
+
+plugin = Plugin(
+    name="sso",
+    blueprint=bp,
+    url_prefix="/sso",
+    nav=nav,
+    init_app=init_app,
+    description="Sign in through OpenID Connect and SAML identity providers.",
+)
