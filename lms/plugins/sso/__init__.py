@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from lms import events
 from lms.extensions import db
-from lms.models import Role
+from lms.models import Role, User
 from lms.plugins import NavEntry, Plugin
 from lms.plugins.sso import (
     admin_views,  # noqa: F401  (routes on the blueprint)
@@ -76,7 +76,8 @@ def dashboard_panel(app: Flask, payload: events.Dashboard) -> Markup | None:
     ).all()
     locale = str(get_locale())
     labels = [providers()[p].label(locale) for p in rows if p in providers()]
-    return Markup(render_template("sso/dashboard_panel.html", labels=labels))
+    user = db.session.get(User, payload.user_id)
+    return Markup(render_template("sso/dashboard_panel.html", labels=labels, user=user))
 
 
 def init_app(app: Flask) -> None:
