@@ -32,8 +32,8 @@ class _Forms(HTMLParser):
         if tag == "form":
             self.forms.append({"action": attrs.get("action") or "", "fields": {}})
         elif tag in ("input", "button") and self.forms and attrs.get("name"):
-            if attrs.get("type") in ("hidden", None, "submit") or tag == "button":
-                self.forms[-1]["fields"].setdefault(attrs["name"], attrs.get("value") or "")
+            # Hidden fields and the (first) submit button, as a browser sends them.
+            self.forms[-1]["fields"].setdefault(attrs["name"], attrs.get("value") or "")
 
 
 def forms(html: str) -> list[dict]:

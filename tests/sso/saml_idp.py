@@ -123,9 +123,7 @@ class TestIdP:
         return response(environ, start_response)
 
     def sso(self, request: Request) -> Response:
-        parsed = self.server.parse_authn_request(
-            request.args["SAMLRequest"], BINDING_HTTP_REDIRECT
-        )
+        parsed = self.server.parse_authn_request(request.args["SAMLRequest"], BINDING_HTTP_REDIRECT)
         key = secrets.token_urlsafe(8)
         self.pending[key] = {
             "id": parsed.message.id,

@@ -19,7 +19,8 @@ def test_first_sign_in_creates_the_account_with_mapped_centre_and_profession(cli
     response = oidc_sign_in(client, "nora")
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
-    user = db.session.scalar(select(User).where(User.email == "nora.sjoberg@regionstockholm.example"))
+    email = "nora.sjoberg@regionstockholm.example"
+    user = db.session.scalar(select(User).where(User.email == email))
     assert user is not None
     assert user.name == "Nora Sjöberg"
     assert user.centre_id == centres["karolinska"].id
@@ -79,7 +80,8 @@ def test_redirect_uri_comes_from_the_base_url_not_the_host_header(client):
     assert params["redirect_uri"] == "http://lms.test/sso/region-test/callback"
     assert params["code_challenge_method"] == "S256"
     assert len(params["code_challenge"]) >= 43
-    assert params["state"] and params["nonce"]
+    assert params["state"]
+    assert params["nonce"]
 
 
 def _refused(response, text: str):

@@ -121,7 +121,9 @@ def parse_provider(entry: dict, secrets: dict[str, str] | None = None) -> Provid
     secrets = os.environ if secrets is None else secrets
     slug = str(entry.get("slug", ""))
     if not SLUG_RE.match(slug) or slug == "admin":
-        raise ProviderConfigError(f"provider {slug!r}: `slug` must be lower-case a-z, 0-9, - (not admin)")
+        raise ProviderConfigError(
+            f"provider {slug!r}: `slug` must be lower-case a-z, 0-9, - (and not admin)"
+        )
     where = f"SSO provider {slug!r}"
     kind = entry.get("kind")
     if kind not in ("oidc", "saml"):
