@@ -9,13 +9,13 @@ It signs assertions with its own key (xmlsec1 does the XML signatures, as at a r
 
 from __future__ import annotations
 
+import base64
 import html
 import secrets
 import threading
 import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -161,8 +161,6 @@ class TestIdP:
             mail = account["attributes"]["mail"]
             assert mail in xml
             xml = xml.replace(mail, "intruder@evil.example")
-        import base64
-
         return base64.b64encode(xml.encode()).decode()
 
     def login(self, request: Request) -> Response:
@@ -185,25 +183,22 @@ class TestIdP:
 
     def slo(self, request: Request) -> Response:
         """SP-initiated single logout: check the signed LogoutRequest, answer success."""
-        query = request.query_string.decode()
         parsed = self.server.parse_logout_request(
             request.args["SAMLRequest"], BINDING_HTTP_REDIRECT, relay_state=request.args.get(
                 "RelayState"), sigalg=request.args.get("SigAlg"),
             signature=request.args.get("Signature"),
         )  # fmt: skip
-        del query
         self.logouts.append(parsed.message.name_id.text)
         sp_entity = parsed.message.issuer.text
         destination = self.server.metadata.single_logout_service(
-            sp_entity, [BINDING_HTTP_REDIRECT], "spsso"
+            sp_entity, BINDING_HTTP_REDIRECT, "spsso"
         )[0]["location"]
         response = self.server.create_logout_response(
             parsed.message, [BINDING_HTTP_REDIRECT], sign=False
         )
         info = self.server.apply_binding(
             BINDING_HTTP_REDIRECT, str(response), destination, response=True, sign=True,
-            sigalg=self.server.signing_algorithm if hasattr(self.server, "signing_algorithm")
-            else None,
+            sigalg=self.server.signing_algorithm,
         )  # fmt: skip
         return Response(status=303, headers={"Location": dict(info["headers"])["Location"]})
 
@@ -216,7 +211,3 @@ class TestIdP:
 
     def stop(self) -> None:
         self.http.shutdown()
-
-
-def sso_query(params: dict) -> str:
-    return urlencode(params)

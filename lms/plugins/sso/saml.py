@@ -227,9 +227,7 @@ def logout_url(provider: Provider, name_id_xml: str | None, session_index: str |
     try:
         saml_client = client(provider)
         idp = _idp_entity(saml_client)
-        services = saml_client.metadata.single_logout_service(
-            idp, [BINDING_HTTP_REDIRECT], "idpsso"
-        )
+        services = saml_client.metadata.single_logout_service(idp, BINDING_HTTP_REDIRECT, "idpsso")
         if not services:
             return None
         destination = services[0]["location"]
