@@ -90,7 +90,7 @@ def test_a_ticket_works_once_and_only_for_the_browser_that_asked(client, app, ss
     assert refused.status_code == 400
     assert "not from your browser session" in refused.get_data(as_text=True)
     assert _count(User) == 0
-    # And the ticket is not redeemable by the right browser either after ... it was tried?
+    # The browser that asked redeems it once.
     ok = client.get(local(answer.headers["Location"]))
     assert ok.status_code == 302
     again = client.get(local(answer.headers["Location"]))
