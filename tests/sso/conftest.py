@@ -3,6 +3,7 @@ helpers that play the browser's part at the provider over real HTTP."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -20,6 +21,14 @@ def config_overrides(sso_servers) -> dict:
         "LMS_BASE_URL": TEST_BASE_URL,
         "LMS_SSO_PROVIDERS": json.dumps(sso_servers.providers()),
     }
+
+
+@pytest.fixture
+def other_client(app):
+    """A second browser (its own cookies), in English like ``client``."""
+    other = app.test_client()
+    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return other
 
 
 class _Forms(HTMLParser):
@@ -106,4 +115,14 @@ def saml_sign_in(client, idp, login: str, **kwargs):
     return client.get(local(response.headers["Location"]))
 
 
-TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S)
+REFRESH_RE = re.compile(r'<meta http-equiv="refresh" content="0;url=([^"]+)">')
+
+
+def onward(client, logout_response) -> str:
+    """After our logout: the provider's logout URL the leaving page sends the browser to."""
+    location = logout_response.headers["Location"]
+    assert location.startswith("/sso/"), location
+    page = client.get(location).get_data(as_text=True)
+    target = html.unescape(REFRESH_RE.search(page).group(1))
+    assert f'href="{html.escape(target)}"' in page  # the same, as a link
+    return target

@@ -58,8 +58,8 @@ def test_several_identities_link_to_one_person(client, sso_servers):
     assert "Inera (test)" in page
 
 
-def test_an_identity_linked_to_someone_else_stays_there(client, app, sso_servers):
-    other = app.test_client()
+def test_an_identity_linked_to_someone_else_stays_there(client, other_client, sso_servers):
+    other = other_client
     oidc_sign_in(other, "per")
     oidc_sign_in(client, "nora")
     response = oidc_sign_in(client, "per", start="/sso/region-test/login?link=1")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.models import AuditEvent, Profession, User
 from lms.plugins.sso.models import Identity
-from tests.sso.conftest import at_provider, local, oidc_sign_in, query
+from tests.sso.conftest import at_provider, local, oidc_sign_in, onward, query
 
 
 def _count(model) -> int:
@@ -52,7 +52,7 @@ def test_second_sign_in_reuses_the_account_and_logout_ends_both_sessions(client,
     # end-session endpoint with the ID token as hint (RP-initiated logout).
     db.session.refresh(user)
     assert user.session_version == version + 1
-    location = response.headers["Location"]
+    location = onward(client, response)
     assert location.startswith(f"{sso_servers.oidc_issuer}/session/end?")
     params = query(location)
     assert params["post_logout_redirect_uri"] == "http://lms.test/sso/region-test/logged-out"
@@ -84,6 +84,11 @@ def test_redirect_uri_comes_from_the_base_url_not_the_host_header(client):
     assert params["nonce"]
 
 
+def test_the_leaving_page_is_no_open_redirect(client):
+    response = client.get("/sso/region-test/leaving?token=forged")
+    assert response.headers["Location"] == "/auth/login"
+
+
 def _refused(response, text: str):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -101,10 +106,10 @@ def test_wrong_state_is_refused(client):
     _refused(response, "not from your browser session")
 
 
-def test_a_callback_from_another_browser_is_refused(client, app):
+def test_a_callback_from_another_browser_is_refused(client, other_client):
     response = client.get("/sso/region-test/login")
     callback = at_provider(response.headers["Location"], {"login": "nora", "password": "x"})
-    other = app.test_client()
+    other = other_client
     _refused(other.get(local(callback)), "not from your browser session")
 
 

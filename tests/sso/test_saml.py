@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.models import Profession, User
 from lms.plugins.sso.models import Identity, SamlAssertion
-from tests.sso.conftest import at_provider, local, query, saml_post, saml_sign_in
+from tests.sso.conftest import at_provider, local, onward, query, saml_post, saml_sign_in
 
 
 def _count(model) -> int:
@@ -79,11 +79,11 @@ def test_replayed_assertion_is_refused(client, sso_servers):
     assert _count(Identity) == 0
 
 
-def test_a_ticket_works_once_and_only_for_the_browser_that_asked(client, app, sso_servers):
+def test_a_ticket_works_once_and_only_for_the_browser_that_asked(client, other_client, sso_servers):
     acs, saml_response = saml_post(client, sso_servers.idp, "sara")
     # Posted by someone else (e.g. an attacker replaying it to a victim's browser): the
     # response is valid, but the session that returns has no request it answers.
-    other = app.test_client()
+    other = other_client
     answer = other.post(acs, data={"SAMLResponse": saml_response}, csrf=False)
     assert answer.status_code == 303
     refused = other.get(local(answer.headers["Location"]))
@@ -109,7 +109,7 @@ def test_logout_sends_a_signed_logout_request_and_reads_the_answer(client, sso_s
     user = db.session.scalar(select(User))
     version = user.session_version
     response = client.post("/auth/logout")
-    location = response.headers["Location"]
+    location = onward(client, response)
     assert location.startswith(f"{sso_servers.idp.base}/slo?")
     assert "Signature" in query(location)
     db.session.refresh(user)

@@ -13,7 +13,7 @@ buttons on the login page (``login_page_panels``), "SSO only" centres
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, session
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -30,7 +30,7 @@ from lms.plugins.sso import (
     saml,
 )
 from lms.plugins.sso.providers import deploy_problems, load_providers
-from lms.plugins.sso.views import LOGIN_KEY, bp, providers
+from lms.plugins.sso.views import LOGIN_KEY, bp, leaving_url, providers
 
 
 def login_buttons(app: Flask, payload: events.LoginPage) -> Markup:
@@ -40,15 +40,17 @@ def login_buttons(app: Flask, payload: events.LoginPage) -> Markup:
 
 
 def logout_redirect(app: Flask, payload: events.LogoutRequest) -> str | None:
-    from flask import session
-
+    """Where the browser goes after our logout: the provider's logout, through
+    :func:`.views.leaving` (a form's redirect may not leave the site under our CSP)."""
     login = session.get(LOGIN_KEY)
     provider = providers().get((login or {}).get("provider"))
     if provider is None:
         return None
     if provider.kind == "oidc":
-        return oidc.logout_url(provider, login.get("id_token"))
-    return saml.logout_url(provider, login.get("name_id"), login.get("session_index"))
+        target = oidc.logout_url(provider, login.get("id_token"))
+    else:
+        target = saml.logout_url(provider, login.get("name_id"), login.get("session_index"))
+    return leaving_url(provider, target) if target else None
 
 
 def deploy_check(app: Flask, payload: events.DeployCheck) -> list[str]:

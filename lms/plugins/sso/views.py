@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lms import audit
 from lms.access import login_required, public
@@ -232,6 +233,34 @@ def saml_sls(slug: str):
         flash(_("You are logged out here. The identity provider did not confirm its logout: "
                 "close the browser to be sure."), "info")  # fmt: skip
     return redirect(url_for("auth.login"))
+
+
+def _leaving_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="lms.sso.leaving")
+
+
+def leaving_url(provider: Provider, target: str) -> str:
+    """Our page that sends the browser on to ``target`` (the provider's logout URL, signed
+    so that the page is no open redirect)."""
+    token = _leaving_serializer().dumps({"p": provider.slug, "u": target})
+    return url_for("sso.leaving", slug=provider.slug, token=token)
+
+
+@bp.route("/<slug>/leaving")
+@public
+def leaving(slug: str):
+    """After our logout, on to the provider's logout. The logout button is a form, and the
+    CSP's form-action keeps a form's redirects on this site, so this page does it: a
+    zero-second refresh (no script), and a link for anyone whose browser does not follow."""
+    provider = _provider(slug)
+    try:
+        data = _leaving_serializer().loads(request.args.get("token", ""), max_age=300)
+    except BadSignature:
+        return redirect(url_for("auth.login"))
+    if data.get("p") != slug:
+        return redirect(url_for("auth.login"))
+    label = provider.label(str(get_locale()))
+    return render_template("sso/leaving.html", target=data["u"], label=label)
 
 
 @bp.route("/<slug>/logged-out")
