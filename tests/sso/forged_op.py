@@ -68,7 +68,9 @@ class ForgedOP:
 
     def __call__(self, environ, start_response):
         request = Request(environ)
-        if request.path == "/.well-known/openid-configuration":
+        # Any path's discovery document names this issuer: an "issuer" configured with
+        # another path is an impostor the relying party must notice.
+        if request.path.endswith("/.well-known/openid-configuration"):
             body = {
                 "issuer": self.issuer,
                 "authorization_endpoint": f"{self.issuer}/auth",

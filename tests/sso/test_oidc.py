@@ -159,6 +159,11 @@ def test_clock_skew_is_allowed(client, sso_servers):
     assert _forged(client, sso_servers.forged, "skewed").status_code == 302
 
 
+def test_a_discovery_document_for_another_issuer_is_refused(client):
+    response = client.get("/sso/impostor/login")
+    _refused(response, "The identity provider is not the one we trust.")
+
+
 def test_id_tokens_that_fail_a_check_are_refused(client, sso_servers):
     for mode in ("other-audience", "tampered", "expired", "other-issuer", "other-key",
                  "alg-none"):  # fmt: skip
