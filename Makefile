@@ -47,13 +47,12 @@ node_modules/.installed: package.json
 	npm install --no-audit --no-fund --silent
 	touch $@
 
-# Browser tests run when Debian's Chromium is there (.ci/run installs it); they need axe-core.
-E2E_DEPS := $(if $(wildcard /usr/bin/chromium),node_modules/.installed,)
-
-test-sqlite: install $(E2E_DEPS)
+# node_modules: oidc-provider, the OpenID provider the single sign-on tests start (both
+# rounds), and axe-core for the browser tests (they run when Debian's Chromium is there).
+test-sqlite: install node_modules/.installed
 	$(BIN)/pytest
 
-test-postgres: install
+test-postgres: install node_modules/.installed
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on PostgreSQL"; \
 		LMS_TEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest --ignore=tests/e2e; \

@@ -147,3 +147,21 @@ def test_check_deploy_flags_plain_http_providers(runner):
     assert "SSO: LMS_BASE_URL is not https://" in result.output
     assert "SSO provider 'region-test': the issuer http://127.0.0.1" in result.output
     assert result.exit_code == 1
+
+
+def test_identities_are_in_the_persons_data_and_go_when_anonymised(client, sso_servers):
+    from datetime import timedelta
+
+    from lms.auth import services as auth_services
+
+    oidc_sign_in(client, "nora")
+    data = client.get("/auth/my-data.json").get_json()
+    assert data["sign_in_identities"][0]["provider"] == "region-test"
+    assert data["sign_in_identities"][0]["subject"] == "nora"
+    user = db.session.scalar(select(User))
+    client.post("/auth/logout")
+    auth_services.set_active(user, False, actor=None)
+    user.deactivated_at -= timedelta(days=365 * 11)
+    db.session.commit()
+    auth_services.anonymise(user, actor=user)
+    assert _identities(user) == []

@@ -27,6 +27,7 @@ from lms.plugins.sso import (
     models,
     oidc,
     policy,
+    receivers,
     saml,
 )
 from lms.plugins.sso.providers import deploy_problems, load_providers
@@ -84,6 +85,8 @@ def dashboard_panel(app: Flask, payload: events.Dashboard) -> Markup | None:
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(sso_datetime, "sso_datetime")
+    events.connect(app, events.personal_data, receivers.on_personal_data)
+    events.connect(app, events.user_anonymised, receivers.on_user_anonymised)
     configured = load_providers(app.config)
     app.extensions["sso.providers"] = configured
     if not configured:

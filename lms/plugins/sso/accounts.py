@@ -214,7 +214,8 @@ def resolve(provider: Provider, asserted: Asserted, *, current: User | None = No
     """
     identity = _identity(provider.slug, asserted.subject)
     if current is not None:
-        return Outcome(user=current if link(current, provider, asserted, how="logged in") else None)
+        link(current, provider, asserted, how="logged in")
+        return Outcome(user=current)
     if identity is not None:
         user = identity.user
         if not user.active:

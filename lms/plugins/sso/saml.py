@@ -22,7 +22,7 @@ from saml2.config import SPConfig
 from saml2.metadata import entity_descriptor
 from saml2.response import StatusError
 from saml2.saml import name_id_from_string
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from lms.extensions import db
@@ -168,6 +168,11 @@ def accept(provider: Provider, saml_response: str) -> str:
     session_index = None
     if assertion.authn_statement:
         session_index = assertion.authn_statement[0].session_index
+    # Assertions are valid for minutes; a day later their ids need no keeping (a replay
+    # fails the validity window), and what they asserted was emptied at redemption.
+    db.session.execute(
+        delete(SamlAssertion).where(SamlAssertion.received_at < utcnow() - timedelta(days=1))
+    )
     ticket = secrets.token_urlsafe(32)
     row = SamlAssertion(
         provider=provider.slug,

@@ -164,7 +164,8 @@ def _signed_in(provider: Provider, asserted: accounts.Asserted, flow: dict, logo
 
 def _log_in(user: User, provider: Provider, logout: dict, next_url: str):
     session.clear()  # a new session id for the new login (no fixation)
-    auth_services.start_session(user)
+    audit.record("sso.login", actor=user, subject=user, provider=provider.slug)
+    auth_services.start_session(user)  # commits the audit event with its own
     session[LOGIN_KEY] = {"provider": provider.slug, **logout}
     if user.locale:
         session["lang"] = user.locale
