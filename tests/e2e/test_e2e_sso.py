@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import ROOT, check_accessibility
+from tests.e2e.conftest import ROOT, check_accessibility, login
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +25,9 @@ def sso_base_url(server_env, sso_servers, tmp_path_factory):
         "LMS_BASE_URL": url,
         "LMS_SSO_PROVIDERS": json.dumps(sso_servers.providers()),
     }
-    subprocess.run([sys.executable, "-m", "flask", "db", "upgrade", "heads"], env=env,
-                   cwd=ROOT, check=True, capture_output=True)  # fmt: skip
+    for args in (["db", "upgrade", "heads"], ["lms", "seed-demo"]):
+        subprocess.run([sys.executable, "-m", "flask", *args], env=env, cwd=ROOT, check=True,
+                       capture_output=True)  # fmt: skip
     with open(folder / "gunicorn.log", "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind",
@@ -90,3 +91,12 @@ def test_sign_in_through_the_saml_idp_lands_on_me_with_the_centre(sso_page, axe_
     assert "Sven Browser · Skånes universitetssjukhus, Lund/Malmö · Farmaceut" in panel
     page.goto("/sso/identities")
     check_accessibility(page, axe_source, "sv-sso-identities")
+
+
+def test_site_admin_page_with_providers_passes_axe(sso_page, axe_source):
+    page = sso_page
+    # Passwords still work next to the providers' buttons.
+    login(page, "admin@example.com")
+    page.goto("/sso/admin/")
+    assert "/sso/region-test/callback" in page.content()
+    check_accessibility(page, axe_source, "sv-sso-admin")

@@ -9,6 +9,15 @@ SAML by pysaml2 (:mod:`.saml`). The core learns about the plugin only through si
 buttons on the login page (``login_page_panels``), "SSO only" centres
 (``password_login_allowed``), the provider's logout (``logout_redirect``) and
 ``flask lms check-deploy`` (``deploy_check``).
+
+Why these libraries: Authlib is the well-kept OAuth/OIDC client the project names. For SAML,
+pysaml2 rather than python3-saml: python3-saml needs the ``xmlsec`` C binding, which must be
+built against the same libxml2 as lxml's wheel or it fails at import ("lxml & xmlsec libxml2
+library version mismatch"), a trap on every fresh install; pysaml2 calls Debian's ``xmlsec1``
+program instead, and brings an IdP the tests run. Flask-Multipass (Indico) wraps both kinds,
+but over python3-saml (the same trap), with its own login flow, session keys and
+identity/auth-provider model; our accounts, linking, policy and the cross-site ACS need the
+control it would take away, for little code saved.
 """
 
 from __future__ import annotations

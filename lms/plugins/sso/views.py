@@ -109,6 +109,7 @@ def oidc_callback(slug: str):
 
 @bp.route("/<slug>/acs", methods=["POST"])
 @public
+@limiter.limit(lambda: current_app.config["LMS_LOGIN_LIMIT_PER_ADDRESS"])
 @csrf.exempt  # the IdP posts here; the response's signature and the session bind it
 def saml_acs(slug: str):
     """The SAML assertion consumer service (HTTP-POST binding)."""
