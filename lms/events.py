@@ -125,8 +125,9 @@ logout_redirect = signals.signal(
     "logout-redirect",
     doc=(
         "Sent by auth when a person logs out, before the session is ended (receivers may read "
-        "the Flask session). Payload: LogoutRequest. A receiver returns an absolute URL to "
-        "send the browser to afterwards (e.g. sso: the identity provider's logout) or None."
+        "the Flask session). Payload: LogoutRequest. A receiver returns a URL to send the "
+        "browser to afterwards (e.g. sso: its page that goes on to the identity provider's "
+        "logout) or None."
     ),
 )
 deploy_check = signals.signal(

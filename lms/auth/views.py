@@ -100,7 +100,7 @@ def logout():
     ]
     services.end_session(user)
     session.clear()
-    if onward:  # the identity provider's logout, from its configuration or metadata
+    if onward:  # e.g. on to the identity provider's logout
         return redirect(onward[0])
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
