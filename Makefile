@@ -29,8 +29,8 @@ translations: $(VENV)/.installed ## compile the message catalogues
 	$(BIN)/pybabel compile -d lms/translations
 
 extract-messages: $(VENV)/.installed ## update the catalogues from the code (then translate sv)
-	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o lms/translations/messages.pot .
-	$(BIN)/pybabel update -N --ignore-obsolete -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -w 100 -o lms/translations/messages.pot .
+	$(BIN)/pybabel update -N --ignore-obsolete -w 100 -i lms/translations/messages.pot -d lms/translations
 
 run: install ## migrate, load courses/, seed demo data, serve on http://127.0.0.1:5000 (SQLite)
 	$(RUN_ENV) $(BIN)/flask db upgrade heads
@@ -51,7 +51,8 @@ node_modules/.installed: package.json
 	touch $@
 
 # Test tools from npm: axe-core for the browser tests (run when Debian's Chromium is there;
-# .ci/run installs it), the VC libraries that verify our Open Badges credentials, and
+# .ci/run installs it), oidc-provider, the OpenID provider the single sign-on tests start,
+# the VC libraries that verify our Open Badges credentials, and
 # commonmark-spec, the CommonMark examples the course renderer is measured against.
 test-sqlite: install node_modules/.installed
 	$(PYTEST)

@@ -88,7 +88,7 @@ class Config:
     LMS_FORM_LIMIT = env("LMS_FORM_LIMIT", "10 per minute;100 per hour")
 
     LMS_PLUGINS = env_list(
-        "LMS_PLUGINS", ["catalog", "enrolment", "quizzes", "certificates", "reports"]
+        "LMS_PLUGINS", ["catalog", "enrolment", "quizzes", "certificates", "reports", "sso"]
     )
     LMS_DISABLED_PLUGINS = env_list("LMS_DISABLED_PLUGINS", [])
     LMS_ENTRY_POINT_PLUGINS = env_bool("LMS_ENTRY_POINT_PLUGINS", True)
@@ -103,6 +103,10 @@ class Config:
     # after this many days (archive law and GMP want the records, GDPR the minimum).
     LMS_RETENTION_DAYS = env_int("LMS_RETENTION_DAYS", 365 * 10)
     LMS_BASE_URL = env("LMS_BASE_URL", "")
+    # Single sign-on (the sso plugin; off while no provider is configured): a JSON list of
+    # providers and/or a JSON or TOML file with a `providers` list. See README.
+    LMS_SSO_PROVIDERS = env("LMS_SSO_PROVIDERS", "")
+    LMS_SSO_CONFIG_FILE = env("LMS_SSO_CONFIG_FILE", "")
 
     # Certificates: the Ed25519 signing key (base64 of the 32-byte raw private key; without
     # it a key is derived from SECRET_KEY), the verification throttle, the expiry warning.

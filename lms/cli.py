@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from lms import events
 from lms.auth import services as auth_services
 from lms.auth.passwords import password_problem
 from lms.backup import BackupError, backup, restore
@@ -76,6 +77,9 @@ def create_admin(email: str, name: str, password: str, centre_slug: str | None) 
 def check_deploy() -> None:
     """List what this configuration gets wrong for production; exit 1 if anything."""
     problems = deploy_problems(current_app.config)
+    check = events.DeployCheck(base_url=current_app.config.get("LMS_BASE_URL") or "")
+    for found in events.emit(events.deploy_check, check):
+        problems += list(found or [])
     for problem in problems:
         click.echo(f"- {problem}")
     if problems:

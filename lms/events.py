@@ -104,6 +104,39 @@ completion_blockers = signals.signal(
         "nothing blocks)."
     ),
 )
+password_login_allowed = signals.signal(
+    "password-login-allowed",
+    doc=(
+        "Sent by auth after a password was verified, before the session starts. Payload: "
+        "PasswordLogin. A receiver returns False to refuse password login for this person "
+        "(e.g. sso: their centre signs in through its identity provider only); None or True "
+        "lets it go on."
+    ),
+)
+login_page_panels = signals.signal(
+    "login-page-panels",
+    doc=(
+        "Sent by auth while rendering the login page. Payload: LoginPage. Receivers return a "
+        "Markup snippet shown above the password form (e.g. sso: one button per identity "
+        "provider) or None."
+    ),
+)
+logout_redirect = signals.signal(
+    "logout-redirect",
+    doc=(
+        "Sent by auth when a person logs out, before the session is ended (receivers may read "
+        "the Flask session). Payload: LogoutRequest. A receiver returns a URL to send the "
+        "browser to afterwards (e.g. sso: its page that goes on to the identity provider's "
+        "logout) or None."
+    ),
+)
+deploy_check = signals.signal(
+    "deploy-check",
+    doc=(
+        "Sent by `flask lms check-deploy`. Payload: DeployCheck. Receivers return a list of "
+        "problems (strings) their plugin's configuration has for production."
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -214,6 +247,28 @@ class CompletionQuery:
     course_id: int
     version_id: int
     enrolment_id: int
+
+
+@dataclass(frozen=True)
+class PasswordLogin:
+    user_id: int
+    centre_id: int | None
+    role: str
+
+
+@dataclass(frozen=True)
+class LoginPage:
+    next_url: str | None
+
+
+@dataclass(frozen=True)
+class LogoutRequest:
+    user_id: int
+
+
+@dataclass(frozen=True)
+class DeployCheck:
+    base_url: str
 
 
 def connect(app: Flask, signal, receiver: Callable[..., Any]) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 
 from lms import create_app
 from lms.extensions import db, limiter, sqlite_deferred_outside_requests
+from tests.sso.servers import sso_servers  # noqa: F401  (session-wide identity providers)
 
 # The browser tests need Debian's Chromium; without it they are not collected at all.
 collect_ignore_glob = [] if Path("/usr/bin/chromium").exists() else ["e2e/*"]

@@ -93,6 +93,20 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def password_login_allowed(user: User) -> bool:
+    """Whether this person may log in with a password (a plugin may refuse, e.g. for a
+    centre that signs in through its identity provider only). Refusals are audited."""
+    answers = events.emit(
+        events.password_login_allowed,
+        events.PasswordLogin(user_id=user.id, centre_id=user.centre_id, role=str(user.role)),
+    )
+    if any(answer is False for answer in answers):
+        audit.record("login.failed", subject=user, email=user.email, reason="password off")
+        db.session.commit()
+        return False
+    return True
+
+
 def start_session(user: User, *, remember: bool = False) -> None:
     user.last_login_at = utcnow()
     audit.record("login.succeeded", actor=user, subject=user)

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from lms import events
 from lms.access import login_required, public
 from lms.auth import services
 from lms.auth.forms import (
@@ -68,21 +69,39 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        if user is not None and not services.password_login_allowed(user):
+            form.password.errors.append(
+                _("Your centre signs in through its identity provider: use its button above.")
+            )
+        elif user is not None:
             session.clear()
             services.start_session(user, remember=form.remember.data)
             if user.locale:
                 session["lang"] = user.locale
             return redirect(safe_next(request.args.get("next"), _home()))
-        form.password.errors.append(_("The e-mail address or password is wrong."))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+        else:
+            form.password.errors.append(_("The e-mail address or password is wrong."))
+    panels = events.panels(
+        events.login_page_panels, events.LoginPage(next_url=request.args.get("next"))
+    )
+    status = 200 if not form.errors else 422
+    return render_template("auth/login.html", form=form, panels=panels), status
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    services.end_session(current_user._get_current_object())
+    user = current_user._get_current_object()
+    # Asked before the session ends: a plugin may read it (e.g. which identity provider).
+    onward = [
+        url
+        for url in events.emit(events.logout_redirect, events.LogoutRequest(user_id=user.id))
+        if url
+    ]
+    services.end_session(user)
     session.clear()
+    if onward:  # e.g. on to the identity provider's logout
+        return redirect(onward[0])
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 

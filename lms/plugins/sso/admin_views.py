@@ -1,0 +1,102 @@
+"""Site admins: what to register at each provider, the centres' policy, the linked identities."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from lms.access import roles_required
+from lms.extensions import db, unicode_lower
+from lms.models import Centre, Role, User
+from lms.plugins.sso import accounts, policy, saml
+from lms.plugins.sso.forms import CentrePolicyForm, ConfirmForm
+from lms.plugins.sso.models import Identity
+from lms.plugins.sso.oidc import redirect_uri
+from lms.plugins.sso.urls import external_url
+from lms.plugins.sso.views import bp, providers
+
+PAGE_SIZE = 50
+
+
+def _registration(provider) -> dict:
+    """What the region's IT registers for this provider."""
+    if provider.kind == "oidc":
+        return {
+            _("Redirect URI"): redirect_uri(provider),
+            _("Post-logout redirect URI"): external_url("sso.logged_out", slug=provider.slug),
+        }
+    return {
+        _("SP metadata URL (also our entity id)"): saml.entity_id(provider),
+        _("Assertion consumer service (HTTP-POST)"): external_url(
+            "sso.saml_acs", slug=provider.slug
+        ),
+        _("Single logout service (HTTP-Redirect)"): external_url(
+            "sso.saml_sls", slug=provider.slug
+        ),
+    }
+
+
+@bp.route("/admin/")
+@roles_required(Role.site_admin)
+def admin():
+    query = request.args.get("q", "").strip().lower()
+    page = max(request.args.get("page", 1, type=int), 1)
+    statement = select(Identity).join(User).order_by(User.name, Identity.id)
+    if query:
+        pattern = f"%{query}%"
+        statement = statement.where(
+            or_(
+                unicode_lower(User.name).like(pattern),
+                unicode_lower(User.email).like(pattern),
+                func.lower(Identity.subject).like(pattern),
+            )
+        )
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    linked = db.session.scalars(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    centres = db.session.scalars(select(Centre).order_by(Centre.name)).all()
+    return render_template(
+        "sso/admin.html",
+        providers=[(p, _registration(p)) for p in providers().values()],
+        centres=centres,
+        sso_only=policy.sso_only_centres(),
+        linked=linked,
+        total=total,
+        page=page,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        query=query,
+        confirm=ConfirmForm(),
+        policy_form=CentrePolicyForm(),
+    )
+
+
+@bp.route("/admin/centres/<int:centre_id>", methods=["POST"])
+@roles_required(Role.site_admin)
+def set_centre_policy(centre_id: int):
+    centre = db.session.get(Centre, centre_id)
+    if centre is None:
+        abort(404)
+    form = CentrePolicyForm()
+    if form.validate_on_submit():
+        policy.set_sso_only(centre, bool(form.sso_only.data), actor=current_user)
+        if form.sso_only.data:
+            flash(_("%(centre)s: staff now sign in through SSO only.", centre=centre.name),
+                  "success")  # fmt: skip
+        else:
+            flash(_("%(centre)s: staff may log in with a password again.", centre=centre.name),
+                  "success")  # fmt: skip
+    return redirect(url_for("sso.admin"))
+
+
+@bp.route("/admin/identities/<int:identity_id>/remove", methods=["POST"])
+@roles_required(Role.site_admin)
+def remove_identity(identity_id: int):
+    identity = db.session.get(Identity, identity_id)
+    if identity is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        name = identity.user.name
+        accounts.remove_identity(identity, actor=current_user)
+        flash(_("The link of %(name)s is removed.", name=name), "success")
+    return redirect(url_for("sso.admin"))
