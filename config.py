@@ -77,7 +77,9 @@ class Config:
     WTF_I18N_ENABLED = True
 
     BABEL_DEFAULT_LOCALE = env("LMS_DEFAULT_LOCALE", "sv")
-    BABEL_DEFAULT_TIMEZONE = env("LMS_TIMEZONE", "Europe/Stockholm")
+    # Where the centres are: "today", overdue and expiry are decided in this zone (lms.clock).
+    LMS_TIMEZONE = env("LMS_TIMEZONE", "Europe/Stockholm")
+    BABEL_DEFAULT_TIMEZONE = LMS_TIMEZONE
     LMS_LOCALES = ("sv", "en")
 
     RATELIMIT_STORAGE_URI = env("LMS_RATELIMIT_STORAGE_URI", "memory://")

@@ -153,6 +153,18 @@ def client(app) -> CSRFClient:
 
 
 @pytest.fixture
+def clock(app):
+    """Fix the app's clock (``lms.clock``): ``clock.set("2026-03-29T23:30Z")``,
+    ``clock.advance(days=1)``. It starts at the real time; the test, its requests and the
+    app's threads all read it. Released after the test."""
+    from lms import clock as lms_clock
+
+    fixed = lms_clock.fix(app, lms_clock.utcnow())
+    yield fixed
+    lms_clock.release(app)
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from lms import audit, events, records
+from lms import audit, clock, events, records
 from lms.content.models import CourseVersion
 from lms.extensions import db
 from lms.models import Role, User, utcnow
@@ -27,12 +26,9 @@ from lms.plugins.certificates.models import Certificate
 VALID, EXPIRED, REVOKED = "valid", "expired", "revoked"
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 def today() -> date:
-    return datetime.now(_zone()).date()
+    """Today where the centres are (:func:`lms.clock.local_today`)."""
+    return clock.local_today()
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -64,7 +60,7 @@ def _facts(payload: events.CourseCompleted) -> dict:
         user.locale if user.locale in supported else current_app.config["BABEL_DEFAULT_LOCALE"]
     )
     completed_at = _as_utc(payload.at)
-    completed_on = completed_at.astimezone(_zone()).date()
+    completed_on = clock.local_date(completed_at)
     months = version.certificate_valid_months
     return {
         "user_id": user.id,

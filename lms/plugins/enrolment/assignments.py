@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from lms import audit
+from lms import audit, clock
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
 from lms.models import Profession, User
@@ -151,7 +151,7 @@ class Row:
     @property
     def overdue(self) -> bool:
         due = self.assignment.due_on
-        return not self.done and due is not None and due < date.today()
+        return not self.done and due is not None and due < clock.local_today()
 
 
 def listing(centre_id: int) -> list[Row]:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from lms import clock
 from lms.content.models import Course, Module, Quiz
 from lms.extensions import db
 from lms.plugins.enrolment import versions
@@ -46,7 +47,8 @@ class CourseState:
 
     @property
     def overdue(self) -> bool:
-        return self.completion is None and self.due_on is not None and self.due_on < date.today()
+        due = self.due_on
+        return self.completion is None and due is not None and due < clock.local_today()
 
     def is_done(self, slug: str) -> bool:
         return any(m.slug == slug and m.id in self.done for m in self.modules)

@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from lms.clock import local_zone
 from lms.extensions import db
 from lms.plugins.reports.query import STATUSES, Filter, Tables, status_rows
-from lms.plugins.reports.services import STATUS, local_zone, today, warning_days
+from lms.plugins.reports.services import STATUS, today, warning_days
 
 PAGE_SIZE = 50
 
