@@ -104,6 +104,8 @@ class Config:
     # Training records are kept; a deactivated person's name and e-mail are replaced only
     # after this many days (archive law and GMP want the records, GDPR the minimum).
     LMS_RETENTION_DAYS = env_int("LMS_RETENTION_DAYS", 365 * 10)
+    # The public address every absolute link (mail, PDF/QR, signed JSON) is built from
+    # (lms.urls.absolute_url); never the request's Host header. Production requires it.
     LMS_BASE_URL = env("LMS_BASE_URL", "")
 
     # Certificates: the Ed25519 signing key (base64 of the 32-byte raw private key; without
@@ -125,6 +127,7 @@ class DevelopmentConfig(Config):
     DEBUG = env_bool("FLASK_DEBUG", False)
     SECRET_KEY = env("SECRET_KEY", "dev-only-secret-key-not-for-production")
     LMS_DEMO = env_bool("LMS_DEMO", True)
+    LMS_BASE_URL = env("LMS_BASE_URL", "http://127.0.0.1:5000")
 
 
 class TestingConfig(Config):
@@ -134,6 +137,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     LMS_ENTRY_POINT_PLUGINS = False
+    LMS_BASE_URL = "https://learn.atmp.test"
 
 
 class ProductionConfig(Config):

@@ -212,7 +212,7 @@ def test_change_password_wrong_current_changes_nothing(client, auth, make_user):
 def _reset_link(app) -> str:
     message = app.extensions["lms.outbox"][-1]
     body = message.get_content()
-    return re.search(r"http://localhost(/auth/reset/\S+)", body).group(1)
+    return re.search(r"https://learn.atmp.test(/auth/reset/\S+)", body).group(1)
 
 
 def test_password_reset_is_single_use(app, client, make_user):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
@@ -20,6 +20,7 @@ from lms.auth.mail import send_mail
 from lms.auth.passwords import hash_password, needs_rehash, verify_password
 from lms.extensions import db
 from lms.models import AuditEvent, Profession, Role, User, utcnow
+from lms.urls import absolute_url
 
 RESET_SALT = "lms.password-reset"
 
@@ -247,7 +248,7 @@ def send_reset_mail(email: str) -> None:
         audit.record("password.reset_requested", email=normalise_email(email)[:254], known=False)
         db.session.commit()
         return
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    link = absolute_url("auth.reset_password", token=make_reset_token(user))
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Reset your ATMP Learn password")
         body = _(

@@ -63,7 +63,7 @@ def test_good_file_creates_accounts_enrols_and_invites(app, client, admin, assig
     body = mails[0].get_content()
     assert "Assigned Course" in body
     assert "choose your password" in body
-    link = re.search(r"http://localhost(/invitation/\S+)", body).group(1)
+    link = re.search(r"https://learn.atmp.test(/invitation/\S+)", body).group(1)
     # The invitation hands over to the reset page, where the person sets a password.
     client.post("/auth/logout")
     handover = client.get(link)
@@ -73,7 +73,8 @@ def test_good_file_creates_accounts_enrols_and_invites(app, client, admin, assig
 
 def test_invitation_link_stops_working_once_a_password_is_set(app, client, admin, assigned_course):
     upload(client, assigned_course, GOOD.encode())
-    link = re.search(r"http://localhost(/invitation/\S+)", outbox(app)[0].get_content()).group(1)
+    body = outbox(app)[0].get_content()
+    link = re.search(r"https://learn.atmp.test(/invitation/\S+)", body).group(1)
     anna = db.session.scalar(select(User).where(User.email == "anna@example.com"))
     anna.password_hash = "set-elsewhere"
     db.session.commit()

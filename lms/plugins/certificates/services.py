@@ -11,7 +11,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -22,6 +22,7 @@ from lms.extensions import db
 from lms.models import Role, User, utcnow
 from lms.plugins.certificates import codes
 from lms.plugins.certificates.models import Certificate
+from lms.urls import absolute_url
 
 VALID, EXPIRED, REVOKED = "valid", "expired", "revoked"
 
@@ -169,12 +170,9 @@ def may_download(user, certificate: Certificate) -> bool:
 
 
 def verification_url(certificate: Certificate) -> str:
-    """Absolute; behind a proxy ``LMS_BASE_URL`` makes the QR code point at the public host."""
-    code = codes.display(certificate.code)
-    base = (current_app.config.get("LMS_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for("certificates.verify", code=code)
-    return url_for("certificates.verify", code=code, _external=True)
+    """The public verification page's absolute URL (QR code, PDF, signed JSON), built from
+    ``LMS_BASE_URL`` (:func:`lms.urls.absolute_url`), never from the request."""
+    return absolute_url("certificates.verify", code=codes.display(certificate.code))
 
 
 def revoke(certificate: Certificate, admin: User, reason: str) -> bool:

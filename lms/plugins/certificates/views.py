@@ -29,6 +29,7 @@ from lms.extensions import limiter
 from lms.models import Role
 from lms.plugins.certificates import codes, documents, pdf, services, signing
 from lms.plugins.certificates.forms import RevokeForm
+from lms.urls import absolute_url
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 bp.add_app_template_filter(codes.display, "cert_code")
@@ -109,6 +110,7 @@ def verify(code: str):
                 status=services.status(certificate),
                 is_site_admin=user is not None and user.role == Role.site_admin,
                 may_download=user is not None and services.may_download(user, certificate),
+                public_key_url=absolute_url("certificates.public_key"),
             )
         )
     response.vary.add("Accept")

@@ -17,6 +17,7 @@ from lms.auth.mail import send_mail
 from lms.auth.services import make_reset_token
 from lms.extensions import db
 from lms.models import User
+from lms.urls import absolute_url
 
 SALT = "lms.enrolment-invitation"
 
@@ -62,7 +63,7 @@ def _text(user: User, course_title: str, link: str) -> tuple[str, str]:
 
 def send_invitation(user: User, course_titles: dict[str, str]) -> bool:
     """One mail in Swedish and English. False when it could not be sent (it is logged)."""
-    link = url_for("enrolment.accept_invitation", token=make_token(user), _external=True)
+    link = absolute_url("enrolment.accept_invitation", token=make_token(user))
     parts, subjects = [], []
     for lang in ("sv", "en"):
         with force_locale(lang):
