@@ -120,6 +120,14 @@ class Config:
     MAIL_PASSWORD = env("LMS_MAIL_PASSWORD", "")
     MAIL_USE_TLS = env_bool("LMS_MAIL_USE_TLS", True)
     MAIL_SENDER = env("LMS_MAIL_SENDER", "ATMP Learn <no-reply@atmp-learn.invalid>")
+    # The outbox (lms.mail): SMTP timeout, first retry delay (doubling, at most an hour),
+    # attempts before giving up, days a sent message's body is kept, and whether a request
+    # that queued mail starts a drain in the background right after its response.
+    LMS_MAIL_TIMEOUT = env_int("LMS_MAIL_TIMEOUT", 20)
+    LMS_MAIL_RETRY_SECONDS = env_int("LMS_MAIL_RETRY_SECONDS", 60)
+    LMS_MAIL_MAX_ATTEMPTS = env_int("LMS_MAIL_MAX_ATTEMPTS", 30)
+    LMS_MAIL_KEEP_DAYS = env_int("LMS_MAIL_KEEP_DAYS", 30)
+    LMS_MAIL_KICK = env_bool("LMS_MAIL_KICK", True)
 
 
 class DevelopmentConfig(Config):
@@ -138,6 +146,9 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     LMS_ENTRY_POINT_PLUGINS = False
     LMS_BASE_URL = "https://learn.atmp.test"
+    # Tests drain the outbox themselves (or turn this on to test the background drain).
+    LMS_MAIL_KICK = False
+    MAIL_SERVER = ""
 
 
 class ProductionConfig(Config):

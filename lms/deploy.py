@@ -86,7 +86,7 @@ def deploy_problems(config) -> list[str]:
     if config.get("LMS_DEMO"):
         problems.append("demo mode is on (LMS_DEMO): demo accounts may exist")
     if not config.get("MAIL_SERVER"):
-        problems.append("no mail server: password-reset mail only goes to the log")
+        problems.append("no mail server (LMS_MAIL_SERVER): queued mail only goes to the log")
     certificates_on = "certificates" in config.get("LMS_PLUGINS", []) and (
         "certificates" not in config.get("LMS_DISABLED_PLUGINS", [])
     )

@@ -165,6 +165,19 @@ def clock(app):
 
 
 @pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on a free loopback port, and the app configured to send
+    through it. ``smtp_server.messages`` are the delivered messages."""
+    from tests.mailbox import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

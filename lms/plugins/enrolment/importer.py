@@ -23,7 +23,7 @@ from lms.auth.services import normalise_email
 from lms.content.models import Course
 from lms.extensions import db
 from lms.models import Profession, Role, User
-from lms.plugins.enrolment import assignments
+from lms.plugins.enrolment import assignments, invitations
 
 COLUMNS = {
     "email": "email",
@@ -243,8 +243,10 @@ def apply(checked: Checked, course: Course, *, actor, centre_id, assign, due_on)
                 db.session.add(person.user)
                 created.append(person.user)
         db.session.flush()
+        titles = {lang: course.published_version.text(lang)["title"] for lang in ("sv", "en")}
         for user in created:
             audit.record("user.invited", actor=actor, subject=user, course=course.slug)
+            invitations.queue_invitation(user, titles)
         users = [p.user for p in checked.people]
         if assign:
             result = assignments.assign(
