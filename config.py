@@ -101,6 +101,8 @@ class Config:
     LMS_HSTS_MAX_AGE = env_int("LMS_HSTS_MAX_AGE", 63072000)
     LMS_TRUSTED_PROXIES = env_int("LMS_TRUSTED_PROXIES", 0)
     LMS_PASSWORD_RESET_HOURS = env_int("LMS_PASSWORD_RESET_HOURS", 2)
+    # How long the link that proves an e-mail address works (centre e-mail domains).
+    LMS_EMAIL_VERIFY_DAYS = env_int("LMS_EMAIL_VERIFY_DAYS", 7)
     # Training records are kept; a deactivated person's name and e-mail are replaced only
     # after this many days (archive law and GMP want the records, GDPR the minimum).
     LMS_RETENTION_DAYS = env_int("LMS_RETENTION_DAYS", 365 * 10)

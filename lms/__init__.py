@@ -33,6 +33,7 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.i18n import select_locale
     from lms.mail import models as mail_models  # noqa: F401  (tables for Alembic)
+    from lms.membership import bp as membership_bp
     from lms.plugins import load_plugins
     from lms.templating import init_templating
 
@@ -70,6 +71,7 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
     app.register_blueprint(core.bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(membership_bp)
     core.register_error_handlers(app)
     auth_panels.init_app(app)
     load_plugins(app)

@@ -73,6 +73,14 @@ dashboard_panels = signals.signal(
         "Receivers return a Markup snippet (e.g. certificates) or None."
     ),
 )
+person_admin_panels = signals.signal(
+    "person-admin-panels",
+    doc=(
+        "Sent by the core while rendering a site admin's page of a person "
+        "(/admin/users/<id>). Payload: PersonPage. Receivers return a Markup snippet (e.g. "
+        "the person's certificates with the revoke action) or None."
+    ),
+)
 personal_data = signals.signal(
     "personal-data",
     doc=(
@@ -104,6 +112,31 @@ completion_blockers = signals.signal(
         "nothing blocks)."
     ),
 )
+
+membership_changed = signals.signal(
+    "membership-changed",
+    doc=(
+        "Sent by the core (lms.membership) when a person's confirmed centre changes: joined, "
+        "moved or removed. Payload: MembershipChanged. Sent inside the transaction that "
+        "makes the change, after it is flushed and before it commits: receivers (e.g. "
+        "requirements that assign training to people new at a centre) write in that same "
+        "transaction and must not commit; an exception rolls the change back."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class MembershipChanged:
+    """``old_centre_id`` -> ``new_centre_id`` (either None: joined / removed) at ``at``
+    (naive UTC). ``via``: admin, email_domain, identity_provider, import or migration.
+    ``actor_id``: the admin who decided, None for a rule."""
+
+    user_id: int
+    old_centre_id: int | None
+    new_centre_id: int | None
+    at: datetime
+    via: str
+    actor_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +216,11 @@ class ModulePage:
 
 @dataclass(frozen=True)
 class Dashboard:
+    user_id: int
+
+
+@dataclass(frozen=True)
+class PersonPage:
     user_id: int
 
 

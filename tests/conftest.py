@@ -199,7 +199,14 @@ def centres(app):
 @pytest.fixture
 def make_user(app, centres, password_hash):
     """Factory: ``make_user(role=Role.centre_admin, centre="skane")`` -> a stored User."""
-    from lms.models import Profession, Role, User
+    from lms.models import (
+        CentreMembership,
+        MembershipSource,
+        MembershipStatus,
+        Profession,
+        Role,
+        User,
+    )
 
     counter = itertools.count(1)
 
@@ -225,6 +232,18 @@ def make_user(app, centres, password_hash):
             locale=locale,
         )
         db.session.add(user)
+        if centre:
+            db.session.flush()
+            db.session.add(
+                CentreMembership(
+                    user_id=user.id,
+                    centre_id=user.centre_id,
+                    status=MembershipStatus.confirmed,
+                    source=MembershipSource.admin,
+                    decided_at=user.created_at,
+                    decided_via="admin",
+                )
+            )
         db.session.commit()
         return user
 

@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 
 from lms.auth.passwords import hash_password, needs_rehash
 from lms.extensions import db
-from lms.models import AuditEvent, Profession, User
+from lms.models import (
+    AuditEvent,
+    CentreMembership,
+    MembershipSource,
+    MembershipStatus,
+    Profession,
+    User,
+)
 from tests.conftest import PASSWORD
 from tests.mailbox import queued
 
@@ -41,12 +48,19 @@ def test_register_creates_account_and_logs_in(client, centres):
     user = db.session.scalar(select(User).where(User.email == "asa.oberg@example.com"))
     assert user.name == "Åsa Öberg"
     assert user.profession is Profession.pharmacist
-    assert user.centre_id == centres["sahlgrenska"].id
+    assert user.centre_id is None  # asked to join; the centre confirms
+    (asked,) = db.session.scalars(select(CentreMembership)).all()
+    assert (asked.user_id, asked.centre_id, asked.status, asked.source) == (
+        user.id,
+        centres["sahlgrenska"].id,
+        MembershipStatus.requested,
+        MembershipSource.registration,
+    )
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
     page = client.get("/auth/profile").get_data(as_text=True)
     assert "asa.oberg@example.com" in page
-    assert "user.registered" in audit_actions()
+    assert {"user.registered", "membership.requested"} <= set(audit_actions())
 
 
 @pytest.mark.parametrize(
@@ -268,8 +282,10 @@ def test_tampered_reset_token_is_refused(client):
     assert client.get("/auth/reset/not-a-token").status_code == 400
 
 
-def test_profile_update(client, auth, make_user, centres):
-    user = make_user()
+def test_profile_update_changes_name_and_profession_but_never_the_centre(
+    client, auth, make_user, centres
+):
+    user = make_user(centre="skane")
     auth.login(user)
     response = client.post(
         "/auth/profile",
@@ -279,9 +295,12 @@ def test_profile_update(client, auth, make_user, centres):
     db.session.refresh(user)
     assert (user.name, user.centre_id, user.profession) == (
         "Ny Namnsson",
-        centres["umea"].id,
+        centres["skane"].id,
         Profession.physician,
     )
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "profile.updated"))
+    assert event.details["name"] == {"old": "Test User 1", "new": "Ny Namnsson"}
+    assert event.details["profession"] == {"old": "nurse", "new": "physician"}
 
 
 def test_old_hash_is_upgraded_at_login(auth, make_user):

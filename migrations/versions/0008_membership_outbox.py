@@ -1,4 +1,7 @@
-"""core: the mail outbox
+"""core: centre membership (requests, history, e-mail domains), proven e-mail, the mail outbox
+
+Every person's current centre becomes a confirmed membership (source "migration"), so the
+history starts from what was there.
 
 Revision ID: 0008_membership_outbox
 Revises: 0007_reports_status
@@ -16,7 +19,64 @@ branch_labels = None
 depends_on = None
 
 
+REQUESTED = sa.text("status = 'requested'")
+CONFIRMED = sa.text("status = 'confirmed'")
+
+
 def upgrade():
+    # Plain ADD COLUMN (no batch copy): a batch copy on SQLite would lose the expression
+    # index on lower(email), which SQLite cannot reflect.
+    op.add_column('user_account', sa.Column('email_verified_at', sa.DateTime(), nullable=True))
+    op.create_table('centre_membership',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('requested', 'confirmed', 'declined', 'cancelled', 'ended', name='membershipstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('source', sa.Enum('registration', 'request', 'admin', 'import', 'identity_provider', 'migration', name='membershipsource', native_enum=False, length=20), nullable=False),
+    sa.Column('requested_at', sa.DateTime(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_via', sa.String(length=20), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('ended_at', sa.DateTime(), nullable=True),
+    sa.Column('ended_by_id', sa.Integer(), nullable=True),
+    sa.Column('moved_to_id', sa.Integer(), nullable=True),
+    sa.Column('end_reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_centre_membership_centre_id_centre')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user_account.id'], name=op.f('fk_centre_membership_decided_by_id_user_account')),
+    sa.ForeignKeyConstraint(['ended_by_id'], ['user_account.id'], name=op.f('fk_centre_membership_ended_by_id_user_account')),
+    sa.ForeignKeyConstraint(['moved_to_id'], ['centre.id'], name=op.f('fk_centre_membership_moved_to_id_centre')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user_account.id'], name=op.f('fk_centre_membership_requested_by_id_user_account')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_centre_membership_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_centre_membership'))
+    )
+    with op.batch_alter_table('centre_membership', schema=None) as batch_op:
+        batch_op.create_index('ix_centre_membership_centre', ['centre_id', 'status'], unique=False)
+        batch_op.create_index('ix_centre_membership_one_current', ['user_id'], unique=True,
+                              sqlite_where=CONFIRMED, postgresql_where=CONFIRMED)
+        batch_op.create_index('ix_centre_membership_one_request', ['user_id'], unique=True,
+                              sqlite_where=REQUESTED, postgresql_where=REQUESTED)
+        batch_op.create_index(batch_op.f('ix_centre_membership_user_id'), ['user_id'], unique=False)
+    op.create_table('centre_email_domain',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('domain', sa.String(length=253), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_centre_email_domain_centre_id_centre')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_centre_email_domain_created_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_centre_email_domain')),
+    sa.UniqueConstraint('domain', name=op.f('uq_centre_email_domain_domain'))
+    )
+    with op.batch_alter_table('centre_email_domain', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_centre_email_domain_centre_id'), ['centre_id'], unique=False)
+    # Everyone's current centre is a confirmed membership from when the account was made.
+    op.execute(
+        "INSERT INTO centre_membership (user_id, centre_id, status, source, requested_at, "
+        "decided_at, decided_via) SELECT id, centre_id, 'confirmed', 'migration', created_at, "
+        "created_at, 'migration' FROM user_account WHERE centre_id IS NOT NULL"
+    )
     op.create_table('mail_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('recipient', sa.String(length=254), nullable=False),
@@ -43,3 +103,15 @@ def downgrade():
     with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_mail_outbox_due')
     op.drop_table('mail_outbox')
+    with op.batch_alter_table('centre_email_domain', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_centre_email_domain_centre_id'))
+    op.drop_table('centre_email_domain')
+    with op.batch_alter_table('centre_membership', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_centre_membership_user_id'))
+        batch_op.drop_index('ix_centre_membership_one_request')
+        batch_op.drop_index('ix_centre_membership_one_current')
+        batch_op.drop_index('ix_centre_membership_centre')
+    op.drop_table('centre_membership')
+    # Plain DROP COLUMN (SQLite 3.35+ has it): a batch copy would reflect, and lose, the
+    # expression index on lower(email).
+    op.execute('ALTER TABLE user_account DROP COLUMN email_verified_at')
