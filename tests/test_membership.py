@@ -330,3 +330,57 @@ def test_my_data_lists_memberships(client, auth, make_user):
     auth.login(person)
     data = client.get("/auth/my-data.json").get_json()
     assert data["centre_memberships"][0]["status"] == "confirmed"
+
+
+# The old centre's reports keep the person ---------------------------------------------
+
+
+def test_the_old_centre_lists_who_moved_away_instead_of_dropping_them(
+    client, auth, make_user, make_course, centres, clock
+):
+    from datetime import date, datetime
+
+    from lms.plugins.enrolment.models import Assignment, Enrolment
+
+    clock.set("2026-03-10T10:00Z")
+    version = make_course("mandatory", modules=1, quiz_modules=(), course={"enrolment": "assigned"})
+    person = make_user(centre="skane", name="Mona Moved")
+    db.session.add(
+        Enrolment(
+            user_id=person.id,
+            course_id=version.course_id,
+            version_id=version.id,
+            method="assigned",
+            enrolled_at=datetime(2026, 1, 5),
+        )
+    )
+    db.session.add(
+        Assignment(
+            course_id=version.course_id,
+            user_id=person.id,
+            centre_id=person.centre_id,
+            due_on=date(2026, 2, 1),
+            created_at=datetime(2026, 1, 5),
+        )
+    )
+    db.session.commit()
+    auth.login(make_user(role=Role.site_admin))
+    response = client.post(
+        f"/admin/users/{person.id}",
+        data={"role": "learner", "centre": str(centres["umea"].id), "reason": "New job"},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    auth.logout()
+    auth.login(make_user(role=Role.centre_admin, centre="skane"))
+    page = client.get("/centre/people").get_data(as_text=True)
+    assert re.search(
+        r"Mona Moved.*Moved to Norrlands universitetssjukhus on Mar 10, 2026", page, re.S
+    )
+    assert "Mona Moved" not in client.get("/centre/people?status=overdue").get_data(as_text=True)
+    assert "Mona Moved" in client.get("/centre/people?status=left").get_data(as_text=True)
+    csv = client.get("/centre/report.csv").get_data(as_text=True)
+    row = next(line for line in csv.splitlines() if "Mona Moved" in line)
+    assert "Moved to Norrlands universitetssjukhus on Mar 10, 2026" in row
+    assert "2026-02-01" in row  # the due date she had while she was here
+    figures = client.get("/centre/").get_data(as_text=True)
+    assert "Mona Moved" not in figures
