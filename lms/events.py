@@ -42,6 +42,16 @@ certificate_issued = signals.signal(
     "certificate-issued",
     doc="Sent by certificates after a certificate is stored. Payload: CertificateIssued.",
 )
+certificate_revoked = signals.signal(
+    "certificate-revoked",
+    doc=(
+        "Sent by certificates when a site admin revokes a certificate. Payload: "
+        "CertificateRevoked. Sent inside the revoking transaction, before it commits: "
+        "receivers write in that same transaction and must not commit, so the revocation "
+        "and what follows from it (enrolment asks the learner to take the course again) "
+        "are stored together or not at all."
+    ),
+)
 ensure_enrolment = signals.signal(
     "ensure-enrolment",
     doc=(
@@ -189,6 +199,21 @@ class CertificateIssued:
 
 
 @dataclass(frozen=True)
+class CertificateRevoked:
+    """``completion_id`` and ``enrolment_id`` are the enrolment plugin's ids the certificate
+    was issued for; ``at`` is naive UTC."""
+
+    user_id: int
+    course_id: int
+    version_id: int
+    certificate_id: int
+    completion_id: int
+    enrolment_id: int
+    code: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class EnrolmentRequest:
     user_id: int
     course_id: int
@@ -248,10 +273,15 @@ class RecordsChanged:
 
 @dataclass(frozen=True)
 class CompletionQuery:
+    """``since`` (naive UTC), when set: the enrolment started a new cycle then (the learner
+    takes the course again, e.g. after a revoked certificate); only what was done since
+    counts, so a quiz passed before does not unblock it."""
+
     user_id: int
     course_id: int
     version_id: int
     enrolment_id: int
+    since: datetime | None = None
 
 
 def connect(app: Flask, signal, receiver: Callable[..., Any]) -> None:

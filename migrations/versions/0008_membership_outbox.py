@@ -3,6 +3,9 @@
 Every person's current centre becomes a confirmed membership (source "migration"), so the
 history starts from what was there.
 
+Also enrolment cycles: a learner whose certificate was revoked takes the course again within
+the same enrolment, so progress and completions belong to a cycle (all existing rows: 1).
+
 Revision ID: 0008_membership_outbox
 Revises: 0007_reports_status
 Create Date: 2026-11-30 10:00:00
@@ -19,6 +22,9 @@ branch_labels = None
 depends_on = None
 
 
+# Batch copies (SQLite) reflect only the table itself: following its foreign keys would
+# reflect user_account too, whose expression index SQLite cannot reflect.
+NO_FKS = {"resolve_fks": False}
 REQUESTED = sa.text("status = 'requested'")
 CONFIRMED = sa.text("status = 'confirmed'")
 
@@ -77,6 +83,7 @@ def upgrade():
         "decided_at, decided_via) SELECT id, centre_id, 'confirmed', 'migration', created_at, "
         "created_at, 'migration' FROM user_account WHERE centre_id IS NOT NULL"
     )
+    _enrolment_cycles_up()
     op.create_table('mail_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('recipient', sa.String(length=254), nullable=False),
@@ -99,7 +106,77 @@ def upgrade():
         batch_op.create_index('ix_mail_outbox_due', ['status', 'next_attempt_at'], unique=False)
 
 
+def _enrolment_cycles_up():
+    one = sa.text('1')
+    op.add_column('enrolment_enrolment',
+                  sa.Column('cycle', sa.Integer(), server_default=one, nullable=False))
+    with op.batch_alter_table('enrolment_progress', schema=None, reflect_kwargs=NO_FKS) as batch_op:
+        batch_op.add_column(sa.Column('cycle', sa.Integer(), server_default=one, nullable=False))
+        batch_op.drop_constraint('uq_enrolment_progress_enrolment_id_module_id', type_='unique')
+        batch_op.drop_constraint('uq_enrolment_progress_enrolment_id_quiz_id', type_='unique')
+        batch_op.create_unique_constraint(
+            batch_op.f('uq_enrolment_progress_enrolment_id_cycle_module_id'),
+            ['enrolment_id', 'cycle', 'module_id'])
+        batch_op.create_unique_constraint(
+            batch_op.f('uq_enrolment_progress_enrolment_id_cycle_quiz_id'),
+            ['enrolment_id', 'cycle', 'quiz_id'])
+    with op.batch_alter_table('enrolment_completion', schema=None, reflect_kwargs=NO_FKS) as batch_op:
+        batch_op.add_column(sa.Column('cycle', sa.Integer(), server_default=one, nullable=False))
+        batch_op.drop_constraint('uq_enrolment_completion_enrolment_id_version_id', type_='unique')
+        batch_op.create_unique_constraint(
+            batch_op.f('uq_enrolment_completion_enrolment_id_version_id_cycle'),
+            ['enrolment_id', 'version_id', 'cycle'])
+    op.create_table('enrolment_cycle',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('enrolment_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=30), nullable=False),
+    sa.Column('ends_completion_id', sa.Integer(), nullable=True),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['ends_completion_id'], ['enrolment_completion.id'], name=op.f('fk_enrolment_cycle_ends_completion_id_enrolment_completion')),
+    sa.ForeignKeyConstraint(['enrolment_id'], ['enrolment_enrolment.id'], name=op.f('fk_enrolment_cycle_enrolment_id_enrolment_enrolment')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_enrolment_cycle_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_enrolment_cycle')),
+    sa.UniqueConstraint('enrolment_id', 'number', name=op.f('uq_enrolment_cycle_enrolment_id_number'))
+    )
+    with op.batch_alter_table('enrolment_cycle', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_enrolment_cycle_enrolment_id'), ['enrolment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_enrolment_cycle_user_id'), ['user_id'], unique=False)
+
+
+def _enrolment_cycles_down():
+    # Rows of later cycles cannot fit the one-per-enrolment constraints: refuse rather than
+    # delete training records.
+    later = op.get_bind().execute(sa.text(
+        "SELECT count(*) FROM enrolment_enrolment WHERE cycle > 1")).scalar()
+    if later:
+        raise RuntimeError(
+            f"{later} enrolments are in a later cycle (a course taken again): downgrading "
+            "would have to drop training records"
+        )
+    with op.batch_alter_table('enrolment_cycle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_enrolment_cycle_user_id'))
+        batch_op.drop_index(batch_op.f('ix_enrolment_cycle_enrolment_id'))
+    op.drop_table('enrolment_cycle')
+    with op.batch_alter_table('enrolment_completion', schema=None, reflect_kwargs=NO_FKS) as batch_op:
+        batch_op.drop_constraint('uq_enrolment_completion_enrolment_id_version_id_cycle', type_='unique')
+        batch_op.create_unique_constraint(
+            'uq_enrolment_completion_enrolment_id_version_id', ['enrolment_id', 'version_id'])
+        batch_op.drop_column('cycle')
+    with op.batch_alter_table('enrolment_progress', schema=None, reflect_kwargs=NO_FKS) as batch_op:
+        batch_op.drop_constraint('uq_enrolment_progress_enrolment_id_cycle_quiz_id', type_='unique')
+        batch_op.drop_constraint('uq_enrolment_progress_enrolment_id_cycle_module_id', type_='unique')
+        batch_op.create_unique_constraint(
+            'uq_enrolment_progress_enrolment_id_quiz_id', ['enrolment_id', 'quiz_id'])
+        batch_op.create_unique_constraint(
+            'uq_enrolment_progress_enrolment_id_module_id', ['enrolment_id', 'module_id'])
+        batch_op.drop_column('cycle')
+    op.execute('ALTER TABLE enrolment_enrolment DROP COLUMN cycle')  # no copy: others refer to it
+
+
 def downgrade():
+    _enrolment_cycles_down()
     with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_mail_outbox_due')
     op.drop_table('mail_outbox')

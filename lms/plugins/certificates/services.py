@@ -176,11 +176,14 @@ def verification_url(certificate: Certificate) -> str:
 
 
 def revoke(certificate: Certificate, admin: User, reason: str) -> bool:
-    """Revoke once; False when someone already did (their reason stays)."""
+    """Revoke once, audited with the reason, and tell the other plugins
+    (``certificate_revoked``, in this transaction); False when someone already did (their
+    reason stays)."""
+    now = utcnow()
     result = db.session.execute(
         update(Certificate)
         .where(Certificate.id == certificate.id, Certificate.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_by_id=admin.id, revoke_reason=reason)
+        .values(revoked_at=now, revoked_by_id=admin.id, revoke_reason=reason)
     )
     if result.rowcount != 1:
         db.session.rollback()
@@ -193,6 +196,19 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> bool:
         certificate_id=certificate.id,
         code=certificate.code,
         reason=reason,
+    )
+    events.emit(
+        events.certificate_revoked,
+        events.CertificateRevoked(
+            user_id=certificate.user_id,
+            course_id=certificate.course_id,
+            version_id=certificate.version_id,
+            certificate_id=certificate.id,
+            completion_id=certificate.completion_id,
+            enrolment_id=certificate.enrolment_id,
+            code=certificate.code,
+            at=now,
+        ),
     )
     db.session.commit()
     db.session.refresh(certificate)

@@ -172,7 +172,7 @@ def listing(centre_id: int) -> list[Row]:
             (u, c): at
             for u, c, at in db.session.execute(
                 select(Completion.user_id, Completion.course_id, func.max(Completion.completed_at))
-                .where(Completion.user_id.in_(user_ids))
+                .where(Completion.user_id.in_(user_ids), state.counts())
                 .group_by(Completion.user_id, Completion.course_id)
             )
         }
