@@ -22,9 +22,9 @@ ROLE_LABELS = {
 MEMBERSHIP_STATUS_LABELS = {
     MembershipStatus.requested: _l("Asked to join"),
     MembershipStatus.confirmed: _l("Member"),
-    MembershipStatus.declined: _l("Declined"),
-    MembershipStatus.cancelled: _l("Withdrawn"),
-    MembershipStatus.ended: _l("Left"),
+    MembershipStatus.declined: _l("Request declined"),
+    MembershipStatus.cancelled: _l("Request withdrawn"),
+    MembershipStatus.ended: _l("Membership ended"),
 }
 
 
