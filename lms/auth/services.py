@@ -296,10 +296,21 @@ def send_reset_mail(email: str) -> None:
     enumeration). Both ways write one transaction and never talk SMTP, so the page takes
     about the same time for known and unknown addresses and never fails on a mail server."""
     user = find_user_by_email(email)
-    if user is None or not user.active:
+    known = user is not None and user.active
+    # The same work either way (token, text), so the time tells nothing; only the insert
+    # into the outbox differs.
+    stand_in = user if known else User(id=0, name="", email="", session_version=0)
+    subject, body = _reset_text(stand_in)
+    if not known:
         audit.record("password.reset_requested", email=normalise_email(email)[:254], known=False)
         db.session.commit()
         return
+    audit.record("password.reset_requested", subject=user, known=True)
+    mail.enqueue(user.email, subject, body, locale=user.locale)
+    db.session.commit()
+
+
+def _reset_text(user: User) -> tuple[str, str]:
     link = absolute_url("auth.reset_password", token=make_reset_token(user))
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Reset your ATMP Learn password")
@@ -311,9 +322,7 @@ def send_reset_mail(email: str) -> None:
             hours=current_app.config["LMS_PASSWORD_RESET_HOURS"],
             link=link,
         )
-    audit.record("password.reset_requested", subject=user, known=True)
-    mail.enqueue(user.email, subject, body, locale=user.locale)
-    db.session.commit()
+    return subject, body
 
 
 def reset_password(user: User, new_password: str) -> None:

@@ -67,13 +67,14 @@ def enqueue(
         attempts=0,
         next_attempt_at=utcnow(),
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-    except IntegrityError:
-        if key is None:
-            raise
-        return None
+    if key is None:
+        db.session.add(message)
+    else:
+        try:
+            with db.session.begin_nested():  # a duplicate key spoils only the savepoint
+                db.session.add(message)
+        except IntegrityError:
+            return None
     if has_request_context():
         setattr(g, QUEUED_IN_REQUEST, True)
     return message

@@ -177,6 +177,9 @@ def on_personal_data(sender, payload: events.PersonalDataRequest, **_extra) -> t
                     "version": c.version.version,
                     "completed_at": c.completed_at.isoformat(),
                     "score_percent": c.score_percent,
+                    "cycle": c.cycle,
+                    # False once its certificate was revoked and the course is taken again
+                    "counts": c.id not in s.withdrawn_completion_ids,
                 }
                 for c in s.completions
             ],
