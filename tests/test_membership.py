@@ -384,3 +384,25 @@ def test_the_old_centre_lists_who_moved_away_instead_of_dropping_them(
     assert "2026-02-01" in row  # the due date she had while she was here
     figures = client.get("/centre/").get_data(as_text=True)
     assert "Mona Moved" not in figures
+
+
+def test_a_person_withdraws_their_request(client, auth, make_user, centres):
+    person = make_user(centre=None)
+    auth.login(person)
+    ask(client, centres["umea"])
+    assert client.post("/auth/profile/centre/cancel").status_code == 302
+    (row,) = rows_of(person)
+    assert row.status == MembershipStatus.cancelled
+    assert "Ask to join this centre" in client.get("/auth/profile").get_data(as_text=True)
+
+
+def test_a_site_admin_changing_anothers_centre_must_say_why(client, auth, make_user, centres):
+    auth.login(make_user(role=Role.site_admin))
+    person = make_user(centre="skane")
+    response = client.post(
+        f"/admin/users/{person.id}", data={"role": "learner", "centre": str(centres["umea"].id)}
+    )
+    assert response.status_code == 422
+    assert "Say why" in response.get_data(as_text=True)
+    db.session.refresh(person)
+    assert person.centre_id == centres["skane"].id

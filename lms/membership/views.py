@@ -229,8 +229,7 @@ def ask():
 @bp.post("/auth/profile/centre/cancel")
 @login_required
 def cancel():
-    if ButtonForm().validate_on_submit() and services.cancel(_actor()):
-        services.commit()
+    if ButtonForm().validate_on_submit() and services.cancel(_actor()) and _commit_or_flash():
         flash(_("Your request is withdrawn."), "success")
     return redirect(url_for("auth.profile"))
 
