@@ -77,7 +77,9 @@ class Config:
     WTF_I18N_ENABLED = True
 
     BABEL_DEFAULT_LOCALE = env("LMS_DEFAULT_LOCALE", "sv")
-    BABEL_DEFAULT_TIMEZONE = env("LMS_TIMEZONE", "Europe/Stockholm")
+    # Where the centres are: "today", overdue and expiry are decided in this zone (lms.clock).
+    LMS_TIMEZONE = env("LMS_TIMEZONE", "Europe/Stockholm")
+    BABEL_DEFAULT_TIMEZONE = LMS_TIMEZONE
     LMS_LOCALES = ("sv", "en")
 
     RATELIMIT_STORAGE_URI = env("LMS_RATELIMIT_STORAGE_URI", "memory://")
@@ -99,9 +101,13 @@ class Config:
     LMS_HSTS_MAX_AGE = env_int("LMS_HSTS_MAX_AGE", 63072000)
     LMS_TRUSTED_PROXIES = env_int("LMS_TRUSTED_PROXIES", 0)
     LMS_PASSWORD_RESET_HOURS = env_int("LMS_PASSWORD_RESET_HOURS", 2)
+    # How long the link that proves an e-mail address works (centre e-mail domains).
+    LMS_EMAIL_VERIFY_DAYS = env_int("LMS_EMAIL_VERIFY_DAYS", 7)
     # Training records are kept; a deactivated person's name and e-mail are replaced only
     # after this many days (archive law and GMP want the records, GDPR the minimum).
     LMS_RETENTION_DAYS = env_int("LMS_RETENTION_DAYS", 365 * 10)
+    # The public address every absolute link (mail, PDF/QR, signed JSON) is built from
+    # (lms.urls.absolute_url); never the request's Host header. Production requires it.
     LMS_BASE_URL = env("LMS_BASE_URL", "")
     # Single sign-on (the sso plugin; off while no provider is configured): a JSON list of
     # providers and/or a JSON or TOML file with a `providers` list. See README.
@@ -120,6 +126,14 @@ class Config:
     MAIL_PASSWORD = env("LMS_MAIL_PASSWORD", "")
     MAIL_USE_TLS = env_bool("LMS_MAIL_USE_TLS", True)
     MAIL_SENDER = env("LMS_MAIL_SENDER", "ATMP Learn <no-reply@atmp-learn.invalid>")
+    # The outbox (lms.mail): SMTP timeout, first retry delay (doubling, at most an hour),
+    # attempts before giving up, days a sent message's body is kept, and whether a request
+    # that queued mail starts a drain in the background right after its response.
+    LMS_MAIL_TIMEOUT = env_int("LMS_MAIL_TIMEOUT", 20)
+    LMS_MAIL_RETRY_SECONDS = env_int("LMS_MAIL_RETRY_SECONDS", 60)
+    LMS_MAIL_MAX_ATTEMPTS = env_int("LMS_MAIL_MAX_ATTEMPTS", 30)
+    LMS_MAIL_KEEP_DAYS = env_int("LMS_MAIL_KEEP_DAYS", 30)
+    LMS_MAIL_KICK = env_bool("LMS_MAIL_KICK", True)
 
 
 class DevelopmentConfig(Config):
@@ -138,6 +152,10 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     RATELIMIT_STORAGE_URI = "memory://"
     LMS_ENTRY_POINT_PLUGINS = False
+    LMS_BASE_URL = "https://learn.atmp.test"
+    # Tests drain the outbox themselves (or turn this on to test the background drain).
+    LMS_MAIL_KICK = False
+    MAIL_SERVER = ""
 
 
 class ProductionConfig(Config):

@@ -25,13 +25,15 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
     """Build an app. ``config``: a config class, its name, or a mapping of overrides on top
     of the testing config (for tests)."""
     from config import TestingConfig
-    from lms import cli, core, records, security
+    from lms import cli, core, mail, records, security
     from lms.auth import bp as auth_bp
     from lms.auth import panels as auth_panels
     from lms.auth.admin import bp as admin_bp
     from lms.content import models as content_models  # noqa: F401  (tables for Alembic)
     from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
     from lms.i18n import select_locale
+    from lms.mail import models as mail_models  # noqa: F401  (tables for Alembic)
+    from lms.membership import bp as membership_bp
     from lms.plugins import load_plugins
     from lms.templating import init_templating
 
@@ -64,10 +66,12 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     security.init_app(app)
+    mail.init_app(app)
 
     app.register_blueprint(core.bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(membership_bp)
     core.register_error_handlers(app)
     auth_panels.init_app(app)
     load_plugins(app)

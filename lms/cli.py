@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from lms import events
+from lms import events, mail
 from lms.auth import services as auth_services
 from lms.auth.passwords import password_problem
 from lms.backup import BackupError, backup, restore
@@ -69,6 +69,7 @@ def create_admin(email: str, name: str, password: str, centre_slug: str | None) 
         centre_id=centre_id,
         profession=Profession.other,
         role=Role.site_admin,
+        confirm_centre=True,
     )
     click.echo(f"site admin {user.email} created")
 
@@ -88,6 +89,33 @@ def check_deploy() -> None:
     click.echo("No problems found for a production deployment.")
 
 
+@lms_cli.command("send-mail")
+@click.option(
+    "--retry-now",
+    is_flag=True,
+    help="Also retry at once the messages waiting after a failure (after fixing the server).",
+)
+def send_mail_command(retry_now: bool) -> None:
+    """Send the mail waiting in the outbox; print what was sent. Safe to run at any time,
+    from several servers at once (each message goes out once); deploy/ runs it every
+    minute. Exits 1 when a message could not be sent (it stays queued, or is marked failed
+    when the server refused the address for good)."""
+    report = mail.drain(retry_now=retry_now)
+    for message_id, recipient, subject in report.sent:
+        click.echo(f"sent #{message_id} to {recipient}: {subject}")
+    for message_id, recipient, error in report.deferred:
+        click.echo(f"queued again #{message_id} to {recipient}: {error}")
+    for message_id, recipient, error in report.failed:
+        click.echo(f"failed #{message_id} to {recipient}: {error}")
+    waiting = mail.pending()
+    click.echo(
+        f"{len(report.sent)} sent, {len(report.deferred)} queued again, "
+        f"{len(report.failed)} failed; {waiting} waiting in the outbox."
+    )
+    if report.troubled:
+        sys.exit(1)
+
+
 @lms_cli.command("seed-demo")
 def seed_demo() -> None:
     """Create one demo account per role (only when LMS_DEMO is on)."""
@@ -105,6 +133,7 @@ def seed_demo() -> None:
             centre_id=karolinska.id if karolinska else None,
             profession=profession,
             role=role,
+            confirm_centre=True,
         )
         click.echo(f"demo account {email} ({role.value}) / {DEMO_PASSWORD}")
 

@@ -3,6 +3,8 @@ production config refuses to start on the fatal ones."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 WEAK_SECRETS = {
     "",
     "dev",
@@ -25,6 +27,21 @@ def secret_problem(secret: str | None) -> str | None:
     return None
 
 
+def base_url_problem(base: str | None) -> str | None:
+    """What is wrong with ``LMS_BASE_URL``, the address every mailed or printed link uses."""
+    if not base or not base.strip():
+        return (
+            "LMS_BASE_URL is not set: links in mail and on certificates need the public "
+            "address (e.g. https://learn.example.se); it is never taken from the request"
+        )
+    parts = urlsplit(base.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"LMS_BASE_URL {base!r} is not an http(s) address with a host name"
+    if parts.query or parts.fragment:
+        return f"LMS_BASE_URL {base!r} must not carry a query or fragment"
+    return None
+
+
 def fatal_problems(config) -> list[str]:
     problems = []
     secret = secret_problem(config.get("SECRET_KEY"))
@@ -32,6 +49,9 @@ def fatal_problems(config) -> list[str]:
         problems.append(secret)
     if config.get("DEBUG"):
         problems.append("DEBUG is on")
+    base = base_url_problem(config.get("LMS_BASE_URL"))
+    if base:
+        problems.append(base)
     return problems
 
 
@@ -48,6 +68,9 @@ def deploy_problems(config) -> list[str]:
         problems.append("SESSION_COOKIE_SAMESITE should be Lax or Strict")
     if not config.get("LMS_HSTS"):
         problems.append("HSTS is off (set LMS_HSTS=1)")
+    base = str(config.get("LMS_BASE_URL") or "")
+    if base and not base_url_problem(base) and not base.startswith("https://"):
+        problems.append("LMS_BASE_URL is not https: links in mail would go out unencrypted")
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         problems.append(
             "the database is SQLite: fine for one machine, use PostgreSQL (DATABASE_URL) "
@@ -63,7 +86,7 @@ def deploy_problems(config) -> list[str]:
     if config.get("LMS_DEMO"):
         problems.append("demo mode is on (LMS_DEMO): demo accounts may exist")
     if not config.get("MAIL_SERVER"):
-        problems.append("no mail server: password-reset mail only goes to the log")
+        problems.append("no mail server (LMS_MAIL_SERVER): queued mail only goes to the log")
     certificates_on = "certificates" in config.get("LMS_PLUGINS", []) and (
         "certificates" not in config.get("LMS_DISABLED_PLUGINS", [])
     )

@@ -42,6 +42,16 @@ certificate_issued = signals.signal(
     "certificate-issued",
     doc="Sent by certificates after a certificate is stored. Payload: CertificateIssued.",
 )
+certificate_revoked = signals.signal(
+    "certificate-revoked",
+    doc=(
+        "Sent by certificates when a site admin revokes a certificate. Payload: "
+        "CertificateRevoked. Sent inside the revoking transaction, before it commits: "
+        "receivers write in that same transaction and must not commit, so the revocation "
+        "and what follows from it (enrolment asks the learner to take the course again) "
+        "are stored together or not at all."
+    ),
+)
 ensure_enrolment = signals.signal(
     "ensure-enrolment",
     doc=(
@@ -71,6 +81,14 @@ dashboard_panels = signals.signal(
     doc=(
         "Sent by enrolment while rendering the learner dashboard /me/. Payload: Dashboard. "
         "Receivers return a Markup snippet (e.g. certificates) or None."
+    ),
+)
+person_admin_panels = signals.signal(
+    "person-admin-panels",
+    doc=(
+        "Sent by the core while rendering a site admin's page of a person "
+        "(/admin/users/<id>). Payload: PersonPage. Receivers return a Markup snippet (e.g. "
+        "the person's certificates with the revoke action) or None."
     ),
 )
 personal_data = signals.signal(
@@ -138,6 +156,31 @@ deploy_check = signals.signal(
     ),
 )
 
+membership_changed = signals.signal(
+    "membership-changed",
+    doc=(
+        "Sent by the core (lms.membership) when a person's confirmed centre changes: joined, "
+        "moved or removed. Payload: MembershipChanged. Sent inside the transaction that "
+        "makes the change, after it is flushed and before it commits: receivers (e.g. "
+        "requirements that assign training to people new at a centre) write in that same "
+        "transaction and must not commit; an exception rolls the change back."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class MembershipChanged:
+    """``old_centre_id`` -> ``new_centre_id`` (either None: joined / removed) at ``at``
+    (naive UTC). ``via``: admin, email_domain, identity_provider, import or migration.
+    ``actor_id``: the admin who decided, None for a rule."""
+
+    user_id: int
+    old_centre_id: int | None
+    new_centre_id: int | None
+    at: datetime
+    via: str
+    actor_id: int | None = None
+
 
 @dataclass(frozen=True)
 class UserRegistered:
@@ -189,6 +232,21 @@ class CertificateIssued:
 
 
 @dataclass(frozen=True)
+class CertificateRevoked:
+    """``completion_id`` and ``enrolment_id`` are the enrolment plugin's ids the certificate
+    was issued for; ``at`` is naive UTC."""
+
+    user_id: int
+    course_id: int
+    version_id: int
+    certificate_id: int
+    completion_id: int
+    enrolment_id: int
+    code: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class EnrolmentRequest:
     user_id: int
     course_id: int
@@ -220,6 +278,11 @@ class Dashboard:
 
 
 @dataclass(frozen=True)
+class PersonPage:
+    user_id: int
+
+
+@dataclass(frozen=True)
 class PersonalDataRequest:
     user_id: int
 
@@ -243,10 +306,15 @@ class RecordsChanged:
 
 @dataclass(frozen=True)
 class CompletionQuery:
+    """``since`` (naive UTC), when set: the enrolment started a new cycle then (the learner
+    takes the course again, e.g. after a revoked certificate); only what was done since
+    counts, so a quiz passed before does not unblock it."""
+
     user_id: int
     course_id: int
     version_id: int
     enrolment_id: int
+    since: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import current_app, g, has_request_context, request
@@ -108,6 +109,27 @@ def writes_on_get(view):
     nothing read has to be read again under the lock. Put it right under the route."""
     view.lms_writes_on_get = True
     return view
+
+
+@contextmanager
+def write_lock():
+    """Transactions begun inside take SQLite's write lock up front (``BEGIN IMMEDIATE``),
+    in a request or outside one (commands, worker threads, the test suite's own session):
+    for code that reads and then writes, such as claiming mail to send. End the open
+    transaction before entering. No effect on PostgreSQL."""
+    if has_request_context():
+        previous = g.get("lms_sqlite_write_lock")
+        g.lms_sqlite_write_lock = True
+        try:
+            yield
+        finally:
+            g.lms_sqlite_write_lock = previous
+    else:
+        token = sqlite_deferred_outside_requests.set(False)
+        try:
+            yield
+        finally:
+            sqlite_deferred_outside_requests.reset(token)
 
 
 def release_write_lock() -> None:

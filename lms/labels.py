@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from lms.models import Profession, Role
+from lms.models import MembershipStatus, Profession, Role
 
 PROFESSION_LABELS = {
     Profession.nurse: _l("Nurse"),
@@ -18,6 +18,21 @@ ROLE_LABELS = {
     Role.centre_admin: _l("Centre admin"),
     Role.site_admin: _l("Site admin"),
 }
+
+MEMBERSHIP_STATUS_LABELS = {
+    MembershipStatus.requested: _l("Asked to join"),
+    MembershipStatus.confirmed: _l("Member"),
+    MembershipStatus.declined: _l("Request declined"),
+    MembershipStatus.cancelled: _l("Request withdrawn"),
+    MembershipStatus.ended: _l("Membership ended"),
+}
+
+
+def membership_status_label(value) -> str:
+    try:
+        return str(MEMBERSHIP_STATUS_LABELS[MembershipStatus(value)])
+    except ValueError:
+        return str(value)
 
 
 def profession_label(value) -> str:

@@ -1,19 +1,17 @@
-"""Core models: the people, their centres and the audit trail. Plugins own the rest."""
+"""Core models: the people, their centres, who belongs where, and the audit trail. Plugins own
+the rest."""
 
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, String, func, select
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from lms.clock import utcnow
 from lms.extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Profession(enum.StrEnum):
@@ -77,8 +75,13 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(
         db.Enum(Role, native_enum=False, length=20, validate_strings=True), default=Role.learner
     )
+    # The person's *confirmed* centre (None: none). Written only by lms.membership, which
+    # keeps it equal to the one confirmed CentreMembership; everything else reads it.
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # When the person proved they read mail at ``email`` (a link we sent was used); only a
+    # proven address counts for a centre's e-mail domains.
+    email_verified_at: Mapped[datetime | None]
     locale: Mapped[str | None] = mapped_column(String(5))
     # Bumped on logout, password change and deactivation: every older session is refused.
     session_version: Mapped[int] = mapped_column(default=1)
@@ -103,6 +106,100 @@ class User(UserMixin, db.Model):
 
 # A second guard behind the normalising code: no two accounts differ only in letter case.
 Index("uq_user_account_email_lower", func.lower(User.email), unique=True)
+
+
+class MembershipStatus(enum.StrEnum):
+    requested = "requested"  # the person asked; the centre decides
+    confirmed = "confirmed"  # the person's current centre
+    declined = "declined"  # the centre said no
+    cancelled = "cancelled"  # the person withdrew the request (or made another)
+    ended = "ended"  # was confirmed; moved to another centre or removed
+
+
+class MembershipSource(enum.StrEnum):
+    """How a membership row came about (who started it)."""
+
+    registration = "registration"  # asked for at registration
+    request = "request"  # asked for later, from the profile
+    admin = "admin"  # placed by a centre or site admin
+    import_ = "import"  # placed by a centre admin's CSV import (invitations)
+    identity_provider = "identity_provider"  # asserted by a trusted identity provider
+    migration = "migration"  # the centre people had before memberships were recorded
+
+
+class CentreMembership(db.Model):
+    """One row per request or period of membership of a person at a centre; never deleted.
+
+    At most one open request and at most one confirmed (current) membership per person,
+    held by partial unique indexes (SQLite and PostgreSQL), not only by code. The confirmed
+    row's centre is copied to ``User.centre_id``. See :mod:`lms.membership`.
+    """
+
+    __tablename__ = "centre_membership"
+    __table_args__ = (
+        Index(
+            "ix_centre_membership_one_request",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'requested'"),
+            postgresql_where=text("status = 'requested'"),
+        ),
+        Index(
+            "ix_centre_membership_one_current",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'confirmed'"),
+            postgresql_where=text("status = 'confirmed'"),
+        ),
+        Index("ix_centre_membership_centre", "centre_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"))
+    status: Mapped[MembershipStatus] = mapped_column(
+        db.Enum(MembershipStatus, native_enum=False, length=20, validate_strings=True)
+    )
+    source: Mapped[MembershipSource] = mapped_column(
+        db.Enum(
+            MembershipSource,
+            native_enum=False,
+            length=20,
+            validate_strings=True,
+            values_callable=lambda members: [m.value for m in members],
+        )
+    )
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The person for a request; the admin for a placement; None for a rule or a command.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # admin, email_domain, identity_provider, import or migration: what confirmed/declined it.
+    decided_via: Mapped[str | None] = mapped_column(String(20))
+    # What an admin typed when acting on the person's record (confirm, decline, place).
+    reason: Mapped[str | None] = mapped_column(Text)
+    ended_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    moved_to_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))  # None: removed
+    end_reason: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    centre: Mapped[Centre] = relationship(foreign_keys=[centre_id])
+    moved_to: Mapped[Centre | None] = relationship(foreign_keys=[moved_to_id])
+
+
+class CentreEmailDomain(db.Model):
+    """An e-mail domain whose *proven* addresses are confirmed at once into the centre."""
+
+    __tablename__ = "centre_email_domain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"), index=True)
+    domain: Mapped[str] = mapped_column(String(253), unique=True)  # lower case, no "@"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    centre: Mapped[Centre] = relationship()
 
 
 class AuditEvent(db.Model):

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from lms.auth.forms import LanguageForm
-from lms.labels import profession_label, role_label
+from lms.labels import membership_status_label, profession_label, role_label
 from lms.plugins import nav_entries
 
 
@@ -28,6 +28,7 @@ def _build() -> dict:
         "current_locale": str(get_locale()),
         "profession_label": profession_label,
         "role_label": role_label,
+        "membership_status_label": membership_status_label,
         "request_path": request.full_path.rstrip("?"),
     }
 

@@ -174,6 +174,31 @@ def client(app) -> CSRFClient:
 
 
 @pytest.fixture
+def clock(app):
+    """Fix the app's clock (``lms.clock``): ``clock.set("2026-03-29T23:30Z")``,
+    ``clock.advance(days=1)``. It starts at the real time; the test, its requests and the
+    app's threads all read it. Released after the test."""
+    from lms import clock as lms_clock
+
+    fixed = lms_clock.fix(app, lms_clock.utcnow())
+    yield fixed
+    lms_clock.release(app)
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on a free loopback port, and the app configured to send
+    through it. ``smtp_server.messages`` are the delivered messages."""
+    from tests.mailbox import SMTPServer
+
+    server = SMTPServer()
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_USE_TLS=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 
@@ -195,7 +220,14 @@ def centres(app):
 @pytest.fixture
 def make_user(app, centres, password_hash):
     """Factory: ``make_user(role=Role.centre_admin, centre="skane")`` -> a stored User."""
-    from lms.models import Profession, Role, User
+    from lms.models import (
+        CentreMembership,
+        MembershipSource,
+        MembershipStatus,
+        Profession,
+        Role,
+        User,
+    )
 
     counter = itertools.count(1)
 
@@ -221,6 +253,18 @@ def make_user(app, centres, password_hash):
             locale=locale,
         )
         db.session.add(user)
+        if centre:
+            db.session.flush()
+            db.session.add(
+                CentreMembership(
+                    user_id=user.id,
+                    centre_id=user.centre_id,
+                    status=MembershipStatus.confirmed,
+                    source=MembershipSource.admin,
+                    decided_at=user.created_at,
+                    decided_via="admin",
+                )
+            )
         db.session.commit()
         return user
 

@@ -35,14 +35,22 @@ def test_role_change_is_audited_and_ends_the_persons_sessions(
     auth.login(admin)
     response = client.post(
         f"/admin/users/{person.id}",
-        data={"role": "centre_admin", "centre": str(centres["orebro"].id)},
+        data={
+            "role": "centre_admin",
+            "centre": str(centres["orebro"].id),
+            "reason": "Leads the Örebro unit",
+        },
     )
     assert response.status_code == 302
     db.session.refresh(person)
     assert person.role is Role.centre_admin
     assert person.centre_id == centres["orebro"].id
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "role.changed"))
-    assert event.details == {"old": "learner", "new": "centre_admin"}
+    assert event.details == {
+        "old": "learner",
+        "new": "centre_admin",
+        "reason": "Leads the Örebro unit",
+    }
     assert event.actor_id == admin.id
     assert other_browser.get("/auth/profile").status_code == 302  # logged out
 

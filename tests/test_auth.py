@@ -9,8 +9,16 @@ from sqlalchemy import func, select
 
 from lms.auth.passwords import hash_password, needs_rehash
 from lms.extensions import db
-from lms.models import AuditEvent, Profession, User
+from lms.models import (
+    AuditEvent,
+    CentreMembership,
+    MembershipSource,
+    MembershipStatus,
+    Profession,
+    User,
+)
 from tests.conftest import PASSWORD
+from tests.mailbox import queued
 
 
 def count_users() -> int:
@@ -40,12 +48,19 @@ def test_register_creates_account_and_logs_in(client, centres):
     user = db.session.scalar(select(User).where(User.email == "asa.oberg@example.com"))
     assert user.name == "Åsa Öberg"
     assert user.profession is Profession.pharmacist
-    assert user.centre_id == centres["sahlgrenska"].id
+    assert user.centre_id is None  # asked to join; the centre confirms
+    (asked,) = db.session.scalars(select(CentreMembership)).all()
+    assert (asked.user_id, asked.centre_id, asked.status, asked.source) == (
+        user.id,
+        centres["sahlgrenska"].id,
+        MembershipStatus.requested,
+        MembershipSource.registration,
+    )
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
     page = client.get("/auth/profile").get_data(as_text=True)
     assert "asa.oberg@example.com" in page
-    assert "user.registered" in audit_actions()
+    assert {"user.registered", "membership.requested"} <= set(audit_actions())
 
 
 @pytest.mark.parametrize(
@@ -210,9 +225,8 @@ def test_change_password_wrong_current_changes_nothing(client, auth, make_user):
 
 
 def _reset_link(app) -> str:
-    message = app.extensions["lms.outbox"][-1]
-    body = message.get_content()
-    return re.search(r"http://localhost(/auth/reset/\S+)", body).group(1)
+    body = queued()[-1].body_text
+    return re.search(r"https://learn.atmp.test(/auth/reset/\S+)", body).group(1)
 
 
 def test_password_reset_is_single_use(app, client, make_user):
@@ -261,15 +275,17 @@ def test_password_reset_does_not_reveal_accounts(app, client, make_user):
     assert known.status_code == unknown.status_code == 200
     assert 'name="csrf_token"' not in without_tokens(known)
     assert without_tokens(known) == without_tokens(unknown)
-    assert len(app.extensions["lms.outbox"]) == 1
+    assert len(queued()) == 1
 
 
 def test_tampered_reset_token_is_refused(client):
     assert client.get("/auth/reset/not-a-token").status_code == 400
 
 
-def test_profile_update(client, auth, make_user, centres):
-    user = make_user()
+def test_profile_update_changes_name_and_profession_but_never_the_centre(
+    client, auth, make_user, centres
+):
+    user = make_user(centre="skane")
     auth.login(user)
     response = client.post(
         "/auth/profile",
@@ -279,9 +295,12 @@ def test_profile_update(client, auth, make_user, centres):
     db.session.refresh(user)
     assert (user.name, user.centre_id, user.profession) == (
         "Ny Namnsson",
-        centres["umea"].id,
+        centres["skane"].id,
         Profession.physician,
     )
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "profile.updated"))
+    assert event.details["name"] == {"old": "Test User 1", "new": "Ny Namnsson"}
+    assert event.details["profession"] == {"old": "nurse", "new": "physician"}
 
 
 def test_old_hash_is_upgraded_at_login(auth, make_user):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 
 import pytest
 
@@ -39,6 +40,7 @@ def test_production_refuses_debug():
 
     class Prod(ProductionConfig):
         SECRET_KEY = "a-long-and-random-production-secret-0123456789"
+        LMS_BASE_URL = "https://learn.example.se"
         DEBUG = True
 
     with pytest.raises(RuntimeError, match="DEBUG is on"):
@@ -98,8 +100,41 @@ def test_check_deploy_passes_a_good_production_config():
         "RATELIMIT_ENABLED": True,
         "LMS_DEMO": False,
         "MAIL_SERVER": "smtp.example.com",
+        "LMS_BASE_URL": "https://learn.example.se",
     }
     assert deploy_problems(config) == []
+
+
+GOOD_SECRET = "a-long-and-random-production-secret-0123456789"
+
+
+@pytest.mark.parametrize(
+    ("base", "message"),
+    [
+        ("", "LMS_BASE_URL is not set"),
+        ("learn.example.se", "not an http(s) address"),
+        ("https://learn.example.se/?next=x", "must not carry a query"),
+    ],
+)
+def test_production_refuses_to_start_without_a_usable_base_url(base, message):
+    from config import ProductionConfig
+
+    class Prod(ProductionConfig):
+        SECRET_KEY = GOOD_SECRET
+        LMS_BASE_URL = base
+
+    with pytest.raises(RuntimeError, match=re.escape(message)):
+        create_app(Prod)
+
+
+def test_check_deploy_says_what_is_wrong_with_the_base_url(runner, app):
+    app.config["LMS_BASE_URL"] = ""
+    result = runner.invoke(args=["lms", "check-deploy"])
+    assert result.exit_code == 1
+    assert "LMS_BASE_URL is not set" in result.output
+    app.config["LMS_BASE_URL"] = "http://learn.example.se"
+    result = runner.invoke(args=["lms", "check-deploy"])
+    assert "LMS_BASE_URL is not https" in result.output
 
 
 def test_healthz(client):

@@ -52,3 +52,34 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(empty_database_url
         assert "user_account" in inspect(db.engine).get_table_names()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_the_membership_upgrade_confirms_everyones_current_centre(empty_database_url):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0007_reports_status")
+        with db.engine.begin() as conn:
+            centre = conn.execute(text("SELECT id FROM centre WHERE slug = 'umea'")).scalar()
+            for email, centre_id in (("a@example.com", centre), ("b@example.com", None)):
+                conn.execute(
+                    text(
+                        "INSERT INTO user_account (email, name, profession, role, centre_id, "
+                        "active, session_version, created_at) VALUES (:e, 'N', 'nurse', "
+                        "'learner', :c, true, 1, '2025-01-02 03:04:05')"
+                    ),
+                    {"e": email, "c": centre_id},
+                )
+        upgrade(revision="heads")
+        with db.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT u.email, m.centre_id, m.status, m.source, m.decided_via "
+                    "FROM centre_membership m JOIN user_account u ON u.id = m.user_id"
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            ("a@example.com", centre, "confirmed", "migration", "migration")
+        ]
+        db.session.remove()
+        db.engine.dispose()

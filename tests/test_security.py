@@ -38,6 +38,7 @@ def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
     class Prod(ProductionConfig):
         SECRET_KEY = "a-long-and-random-production-secret-0123456789"
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'p.sqlite'}"
+        LMS_BASE_URL = "https://learn.example.se"
 
     app = create_app(Prod)
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -9,13 +9,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
-from wtforms import SelectChoice, SelectField
+from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms.validators import Length, Optional
 
+from lms import events
 from lms.access import roles_required
 from lms.auth import services
+from lms.auth.forms import optional_int
 from lms.extensions import db, unicode_lower
 from lms.labels import ROLE_LABELS
-from lms.models import AuditEvent, Centre, Role, User
+from lms.membership import services as membership
+from lms.membership.forms import REASON_MAX
+from lms.models import AuditEvent, Centre, CentreMembership, Role, User
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
@@ -24,7 +29,10 @@ PAGE_SIZE = 50
 
 class AccountForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
-    centre = SelectField(_l("Centre"), coerce=int)
+    centre = SelectField(_l("Centre"), coerce=optional_int)
+    reason = TextAreaField(
+        _l("Reason for the change"), validators=[Optional(), Length(max=REASON_MAX)]
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -33,7 +41,7 @@ class ConfirmForm(FlaskForm):
 
 def _centre_choices() -> list[SelectChoice]:
     centres = db.session.scalars(select(Centre).order_by(Centre.name))
-    return [SelectChoice(c.id, c.label) for c in centres]
+    return [SelectChoice("", _("No centre")), *(SelectChoice(c.id, c.label) for c in centres)]
 
 
 def _user_or_404(user_id: int) -> User:
@@ -72,18 +80,23 @@ def user(user_id: int):
         form.role.data = person.role.value
         form.centre.data = person.centre_id
     if form.validate_on_submit():
-        if person.id == current_user.id and form.role.data != Role.site_admin.value:
+        actor = current_user._get_current_object()
+        reason = (form.reason.data or "").strip()
+        changes = form.role.data != person.role.value or form.centre.data != person.centre_id
+        if person.id == actor.id and form.role.data != Role.site_admin.value:
             flash(_("You cannot take the site admin role from yourself."), "error")
+        elif changes and person.id != actor.id and not reason:
+            form.reason.errors.append(_("Say why: the change is made to another person's record."))
         else:
-            services.set_role(person, Role(form.role.data), actor=current_user)
-            if form.centre.data != person.centre_id:
-                services.update_profile(
-                    person,
-                    name=person.name,
-                    centre_id=form.centre.data,
-                    profession=person.profession,
-                )
-            flash(_("The account is saved."), "success")
+            services.set_role(person, Role(form.role.data), actor=actor, reason=reason or None)
+            centre = db.session.get(Centre, form.centre.data) if form.centre.data else None
+            try:
+                membership.place(person, centre, actor=actor, reason=reason or None)
+                membership.commit()
+            except membership.Conflict:
+                flash(_("Someone changed this at the same time; look again and retry."), "error")
+            else:
+                flash(_("The account is saved."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
     history = db.session.scalars(
         select(AuditEvent)
@@ -98,6 +111,12 @@ def user(user_id: int):
         form=form,
         confirm=ConfirmForm(),
         history=history,
+        memberships=db.session.scalars(
+            select(CentreMembership)
+            .where(CentreMembership.user_id == person.id)
+            .order_by(CentreMembership.id.desc())
+        ).all(),
+        panels=events.panels(events.person_admin_panels, events.PersonPage(user_id=person.id)),
         anonymise_due=due,
         anonymise_due_text=format_date(due) if due else None,
     ), (422 if form.errors else 200)

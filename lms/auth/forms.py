@@ -73,8 +73,9 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
 
 
 class ProfileForm(FlaskForm):
+    """What a person edits about themselves; their centre is the centre's to confirm."""
+
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    centre = SelectField(_l("Centre"), coerce=int, validators=[DataRequired()])
     profession = SelectField(_l("Profession"), validators=[DataRequired()])
 
 

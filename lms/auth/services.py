@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
@@ -15,11 +15,22 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from lms import audit, events
-from lms.auth.mail import send_mail
+from lms import audit, events, mail
 from lms.auth.passwords import hash_password, needs_rehash, verify_password
 from lms.extensions import db
-from lms.models import AuditEvent, Profession, Role, User, utcnow
+from lms.membership import domains
+from lms.membership import services as membership
+from lms.models import (
+    AuditEvent,
+    Centre,
+    CentreMembership,
+    MembershipSource,
+    Profession,
+    Role,
+    User,
+    utcnow,
+)
+from lms.urls import absolute_url
 
 RESET_SALT = "lms.password-reset"
 
@@ -45,12 +56,17 @@ def register_user(
     profession: Profession,
     role: Role = Role.learner,
     locale: str | None = None,
+    confirm_centre: bool = False,
 ) -> User:
+    """Store a new account and log it in nowhere; commits once. ``centre_id`` is the centre
+    the person *asks* to join (the centre's admin decides, see :mod:`lms.membership`),
+    unless ``confirm_centre`` is set by a trusted caller (``flask lms create-admin``, demo
+    data), which places them there at once. Raises EmailTaken (nothing stored)."""
     user = User(
         email=normalise_email(email),
         name=name.strip(),
         password_hash=hash_password(password) if password else None,
-        centre_id=centre_id,
+        centre_id=None,
         profession=profession,
         role=role,
         locale=locale,
@@ -62,6 +78,13 @@ def register_user(
         db.session.rollback()
         raise EmailTaken(email) from exc
     audit.record("user.registered", actor=user, subject=user, role=str(role))
+    centre = db.session.get(Centre, centre_id) if centre_id is not None else None
+    if centre is not None and confirm_centre:
+        membership.place(user, centre, actor=None, reason=None, via="admin")
+    elif centre is not None and membership.may_ask(user):
+        membership.ask(user, centre, source=MembershipSource.registration)
+        if domains.centre_for(user.email) == centre.id:
+            domains.queue_verification(user, centre)
     db.session.commit()
     events.emit(
         events.user_registered,
@@ -129,13 +152,17 @@ def change_password(user: User, new_password: str, *, actor: User | None = None)
     db.session.commit()
 
 
-def set_role(user: User, role: Role, *, actor: User) -> None:
+def set_role(user: User, role: Role, *, actor: User, reason: str | None = None) -> None:
+    """A site admin changes the person's role (commits); audited with old, new and reason.
+    The person's sessions end, so a lost role takes effect at once."""
     old = user.role
     if old == role:
         return
     user.role = role
     user.session_version += 1
-    audit.record("role.changed", actor=actor, subject=user, old=str(old), new=str(role))
+    audit.record(
+        "role.changed", actor=actor, subject=user, old=str(old), new=str(role), reason=reason
+    )
     db.session.commit()
 
 
@@ -200,6 +227,21 @@ def personal_data(user: User) -> dict:
             "created_at": user.created_at.isoformat(),
             "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
         },
+        "centre_memberships": [
+            {
+                "centre": row.centre.label,
+                "status": row.status.value,
+                "requested_at": row.requested_at.isoformat(),
+                "decided_at": row.decided_at.isoformat() if row.decided_at else None,
+                "ended_at": row.ended_at.isoformat() if row.ended_at else None,
+                "moved_to": row.moved_to.label if row.moved_to else None,
+            }
+            for row in db.session.scalars(
+                select(CentreMembership)
+                .where(CentreMembership.user_id == user.id)
+                .order_by(CentreMembership.id)
+            )
+        ],
         "security_log": [
             {"at": row.at.isoformat(), "action": row.action, "ip": row.ip} for row in audit_rows
         ],
@@ -218,11 +260,20 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
-def update_profile(user: User, *, name: str, centre_id: int | None, profession) -> None:
-    user.name = name.strip()
-    user.centre_id = centre_id
+def update_profile(user: User, *, name: str, profession) -> None:
+    """The person edits their own name and profession (commits), audited with old -> new.
+    Their centre is not theirs to edit: see :mod:`lms.membership`."""
+    changes = {}
+    name = name.strip()
+    if user.name != name:
+        changes["name"] = {"old": user.name, "new": name}
+    if user.profession != profession:
+        changes["profession"] = {"old": str(user.profession), "new": str(profession)}
+    if not changes:
+        return
+    user.name = name
     user.profession = profession
-    audit.record("profile.updated", actor=user, subject=user)
+    audit.record("profile.updated", actor=user, subject=user, **changes)
     db.session.commit()
 
 
@@ -255,13 +306,26 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def send_reset_mail(email: str) -> None:
-    """Mail a reset link if the account exists; say nothing either way (no enumeration)."""
+    """Queue a reset link in the outbox if the account exists; say nothing either way (no
+    enumeration). Both ways write one transaction and never talk SMTP, so the page takes
+    about the same time for known and unknown addresses and never fails on a mail server."""
     user = find_user_by_email(email)
-    if user is None or not user.active:
+    known = user is not None and user.active
+    # The same work either way (token, text), so the time tells nothing; only the insert
+    # into the outbox differs.
+    stand_in = user if known else User(id=0, name="", email="", session_version=0)
+    subject, body = _reset_text(stand_in)
+    if not known:
         audit.record("password.reset_requested", email=normalise_email(email)[:254], known=False)
         db.session.commit()
         return
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    audit.record("password.reset_requested", subject=user, known=True)
+    mail.enqueue(user.email, subject, body, locale=user.locale)
+    db.session.commit()
+
+
+def _reset_text(user: User) -> tuple[str, str]:
+    link = absolute_url("auth.reset_password", token=make_reset_token(user))
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Reset your ATMP Learn password")
         body = _(
@@ -272,13 +336,14 @@ def send_reset_mail(email: str) -> None:
             hours=current_app.config["LMS_PASSWORD_RESET_HOURS"],
             link=link,
         )
-    audit.record("password.reset_requested", subject=user, known=True)
-    db.session.commit()
-    send_mail(user.email, subject, body)
+    return subject, body
 
 
 def reset_password(user: User, new_password: str) -> None:
+    """Set the password from a reset (or invitation) link, which was mailed to the person's
+    address: that proves the address too (see :mod:`lms.membership.domains`)."""
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     audit.record("password.reset", actor=user, subject=user)
+    domains.mark_proven(user)
     db.session.commit()

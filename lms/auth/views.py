@@ -32,6 +32,9 @@ from lms.auth.forms import (
 from lms.auth.passwords import verify_password
 from lms.auth.redirects import safe_next
 from lms.extensions import db, limiter
+from lms.membership import domains
+from lms.membership import services as membership
+from lms.membership.forms import AskForm, ButtonForm
 from lms.models import Centre, Profession
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -134,6 +137,14 @@ def register():
             session.clear()
             services.start_session(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            if user.centre_id is None:
+                flash(
+                    _(
+                        "You asked to join a centre: its admin confirms it. Your profile "
+                        "shows where the request stands."
+                    ),
+                    "info",
+                )
             return redirect(_home())
     status = 422 if form.errors else 200
     return render_template("auth/register.html", form=form), status
@@ -142,24 +153,36 @@ def register():
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
+    """Name and profession. The centre is not a field here: a person asks to join or move
+    (``membership.ask``) and the centre decides; a ``centre`` sent here is ignored."""
     user = current_user._get_current_object()
     form = ProfileForm(obj=None if request.method == "POST" else user)
-    form.centre.choices = _centre_choices()
     form.profession.choices = profession_choices()
     if request.method == "GET":
-        form.centre.data = user.centre_id
         form.profession.data = user.profession.value
     if form.validate_on_submit():
         services.update_profile(
-            user,
-            name=form.name.data,
-            centre_id=form.centre.data,
-            profession=Profession(form.profession.data),
+            user, name=form.name.data, profession=Profession(form.profession.data)
         )
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
     status = 422 if form.errors else 200
-    return render_template("auth/profile.html", form=form, user=user), status
+    waiting = membership.open_request(user.id)
+    ask_form = AskForm()
+    ask_form.centre.choices = [c for c in _centre_choices(prompt=True) if c.value != user.centre_id]
+    return render_template(
+        "auth/profile.html",
+        form=form,
+        user=user,
+        waiting=waiting,
+        may_ask=membership.may_ask(user),
+        ask_form=ask_form,
+        button=ButtonForm(),
+        last_decision=membership.last_decision(user.id),
+        domain_waits=waiting is not None
+        and user.email_verified_at is None
+        and domains.centre_for(user.email) == waiting.centre_id,
+    ), status
 
 
 @bp.route("/my-data.json")

@@ -53,8 +53,8 @@ def test_pdf_qr_code_decodes_to_the_verification_url(client, auth, certificate, 
     pdf.write_bytes(client.get(_pdf_url(certificate)).data)
     run(tool("pdftoppm"), "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "page"))
     decoded = run(tool("zbarimg"), "--quiet", "--raw", str(tmp_path / "page.png")).strip()
-    assert decoded == f"http://localhost/certificates/{codes.display(certificate.code)}"
-    assert client.get(decoded.removeprefix("http://localhost")).status_code == 200
+    assert decoded == f"https://learn.atmp.test/certificates/{codes.display(certificate.code)}"
+    assert client.get(decoded.removeprefix("https://learn.atmp.test")).status_code == 200
 
 
 @pytest.mark.parametrize("config_overrides", [{"LMS_BASE_URL": "https://learn.atmp.se/"}])

@@ -102,7 +102,7 @@ def test_json_form(client, certificate):
     assert facts["score_percent"] == 92.5
     assert facts["expires_on"] == certificate.expires_on.isoformat()
     assert "status" not in facts  # changes over time: outside what is signed
-    assert body["verify_url"] == f"http://localhost{_url(certificate)}"
+    assert body["verify_url"] == f"https://learn.atmp.test{_url(certificate)}"
 
 
 def test_browser_accept_header_gets_html(client, certificate):

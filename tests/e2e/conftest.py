@@ -78,7 +78,7 @@ def base_url(server_env):
             f"127.0.0.1:{port}",
             "wsgi:app",
         ],
-        env=server_env,
+        env={**server_env, "LMS_BASE_URL": f"http://127.0.0.1:{port}"},
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,

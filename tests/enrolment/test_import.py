@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from lms.extensions import db
 from lms.models import AuditEvent, Profession, Role, User
 from lms.plugins.enrolment.models import Assignment, Enrolment
+from tests.mailbox import queued
 
 
 def count(model) -> int:
@@ -31,7 +32,7 @@ def upload(client, course, content: bytes, name="staff.csv", **extra):
 
 
 def outbox(app):
-    return app.extensions.get("lms.outbox", [])
+    return queued()
 
 
 GOOD = (
@@ -59,11 +60,11 @@ def test_good_file_creates_accounts_enrols_and_invites(app, client, admin, assig
     assert audit.actor_id == admin.id
     assert audit.details["created"] == 2
     mails = outbox(app)
-    assert [m["To"] for m in mails] == ["anna@example.com", "bo@example.com"]
-    body = mails[0].get_content()
+    assert [m.recipient for m in mails] == ["anna@example.com", "bo@example.com"]
+    body = mails[0].body_text
     assert "Assigned Course" in body
     assert "choose your password" in body
-    link = re.search(r"http://localhost(/invitation/\S+)", body).group(1)
+    link = re.search(r"https://learn.atmp.test(/invitation/\S+)", body).group(1)
     # The invitation hands over to the reset page, where the person sets a password.
     client.post("/auth/logout")
     handover = client.get(link)
@@ -73,7 +74,8 @@ def test_good_file_creates_accounts_enrols_and_invites(app, client, admin, assig
 
 def test_invitation_link_stops_working_once_a_password_is_set(app, client, admin, assigned_course):
     upload(client, assigned_course, GOOD.encode())
-    link = re.search(r"http://localhost(/invitation/\S+)", outbox(app)[0].get_content()).group(1)
+    body = outbox(app)[0].body_text
+    link = re.search(r"https://learn.atmp.test(/invitation/\S+)", body).group(1)
     anna = db.session.scalar(select(User).where(User.email == "anna@example.com"))
     anna.password_hash = "set-elsewhere"
     db.session.commit()

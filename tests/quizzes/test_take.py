@@ -332,3 +332,45 @@ def test_completion_blockers_name_course_quizzes_until_passed(app, client, learn
     submit(client, version, final, fields, right_answers(final))
     assert blocker not in blockers()
     assert [] in blockers()
+
+
+def test_a_final_quiz_passed_before_a_new_cycle_no_longer_unblocks_completion(
+    app, make_user, make_course
+):
+    """When a learner takes a course again (a revoked certificate), enrolment asks what
+    blocks completion *since* the new cycle began: the old pass does not count."""
+    from datetime import datetime
+
+    from lms import events
+    from lms.plugins.quizzes.models import SUBMITTED, Attempt
+
+    version = make_course(final_quiz=True, quiz_modules=())
+    final = next(q for q in version.quizzes if q.module_id is None)
+    learner = make_user()
+    db.session.add(
+        Attempt(
+            user_id=learner.id,
+            quiz_id=final.id,
+            number=1,
+            status=SUBMITTED,
+            question_ids=[],
+            choice_orders={},
+            passed=True,
+            submitted_at=datetime(2026, 3, 1, 12),
+        )
+    )
+    db.session.commit()
+
+    def blockers(since):
+        query = events.CompletionQuery(
+            user_id=learner.id,
+            course_id=version.course_id,
+            version_id=version.id,
+            enrolment_id=1,
+            since=since,
+        )
+        return [r for reasons in events.emit(events.completion_blockers, query) for r in reasons]
+
+    assert blockers(None) == []
+    assert blockers(datetime(2026, 2, 1)) == []
+    assert len(blockers(datetime(2026, 3, 2))) == 1  # the final quiz, not passed since

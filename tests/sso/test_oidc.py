@@ -6,7 +6,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.models import AuditEvent, Profession, User
+from lms.models import (
+    AuditEvent,
+    CentreMembership,
+    MembershipSource,
+    MembershipStatus,
+    Profession,
+    User,
+)
 from lms.plugins.sso.models import Identity
 from tests.sso.conftest import at_provider, local, oidc_sign_in, onward, query
 
@@ -28,9 +35,16 @@ def test_first_sign_in_creates_the_account_with_mapped_centre_and_profession(cli
     assert user.password_hash is None
     identity = db.session.scalar(select(Identity).where(Identity.user_id == user.id))
     assert (identity.provider, identity.subject) == ("region-test", "nora")
-    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sso.centre_asserted"))
-    assert audit.details["source"] == "sso:region-test"
-    assert audit.details["centre"] == [None, "karolinska"]
+    # The provider's assertion confirms the membership at once, through the core service.
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "membership.confirmed"))
+    assert audit.details["via"] == "sso:region-test"
+    assert audit.details["old_centre"] is None
+    assert audit.details["new_centre"] == "karolinska"
+    membership = db.session.scalar(
+        select(CentreMembership).where(CentreMembership.user_id == user.id)
+    )
+    assert membership.status == MembershipStatus.confirmed
+    assert membership.source == MembershipSource.identity_provider
     me = client.get("/me/")
     assert me.status_code == 200
     page = me.get_data(as_text=True)
@@ -120,6 +134,7 @@ def test_replayed_code_is_refused(client):
     client.post("/auth/logout")
     db.session.execute(db.delete(Identity))
     db.session.execute(db.delete(AuditEvent))
+    db.session.execute(db.delete(CentreMembership))
     db.session.execute(db.delete(User))
     db.session.commit()
     # Same code again, with a fresh state of this browser: the provider refuses the code.

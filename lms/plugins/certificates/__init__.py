@@ -16,7 +16,7 @@ from lms.plugins.certificates import (
     services,
     signing,
 )
-from lms.plugins.certificates.views import bp, dashboard_panel, did_document
+from lms.plugins.certificates.views import bp, dashboard_panel, did_document, person_panel
 
 certificates_cli = AppGroup("certificates", help="Certificate keys.")
 
@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     signing.init_app(app)
     events.connect(app, events.course_completed, services.on_course_completed)
     events.connect(app, events.dashboard_panels, dashboard_panel)
+    events.connect(app, events.person_admin_panels, person_panel)
     events.connect(app, events.personal_data, documents.on_personal_data)
     events.connect(app, events.user_anonymised, services.on_user_anonymised)
     events.connect(app, events.user_anonymised, credentials.on_user_anonymised)

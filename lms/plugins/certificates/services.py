@@ -10,29 +10,26 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from lms import audit, events, records
+from lms import audit, clock, events, records
 from lms.content.models import CourseVersion
 from lms.extensions import db
 from lms.models import Role, User, utcnow
 from lms.plugins.certificates import codes, credentials
 from lms.plugins.certificates.models import Certificate
+from lms.urls import absolute_url
 
 VALID, EXPIRED, REVOKED = "valid", "expired", "revoked"
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 def today() -> date:
-    return datetime.now(_zone()).date()
+    """Today where the centres are (:func:`lms.clock.local_today`)."""
+    return clock.local_today()
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -64,7 +61,7 @@ def _facts(payload: events.CourseCompleted) -> dict:
         user.locale if user.locale in supported else current_app.config["BABEL_DEFAULT_LOCALE"]
     )
     completed_at = _as_utc(payload.at)
-    completed_on = completed_at.astimezone(_zone()).date()
+    completed_on = clock.local_date(completed_at)
     months = version.certificate_valid_months
     return {
         "user_id": user.id,
@@ -174,20 +171,20 @@ def may_download(user, certificate: Certificate) -> bool:
 
 
 def verification_url(certificate: Certificate) -> str:
-    """Absolute; behind a proxy ``LMS_BASE_URL`` makes the QR code point at the public host."""
-    code = codes.display(certificate.code)
-    base = (current_app.config.get("LMS_BASE_URL") or "").rstrip("/")
-    if base:
-        return base + url_for("certificates.verify", code=code)
-    return url_for("certificates.verify", code=code, _external=True)
+    """The public verification page's absolute URL (QR code, PDF, signed JSON), built from
+    ``LMS_BASE_URL`` (:func:`lms.urls.absolute_url`), never from the request."""
+    return absolute_url("certificates.verify", code=codes.display(certificate.code))
 
 
 def revoke(certificate: Certificate, admin: User, reason: str) -> bool:
-    """Revoke once; False when someone already did (their reason stays)."""
+    """Revoke once, audited with the reason, and tell the other plugins
+    (``certificate_revoked``, in this transaction); False when someone already did (their
+    reason stays)."""
+    now = utcnow()
     result = db.session.execute(
         update(Certificate)
         .where(Certificate.id == certificate.id, Certificate.revoked_at.is_(None))
-        .values(revoked_at=utcnow(), revoked_by_id=admin.id, revoke_reason=reason)
+        .values(revoked_at=now, revoked_by_id=admin.id, revoke_reason=reason)
     )
     if result.rowcount != 1:
         db.session.rollback()
@@ -200,6 +197,19 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> bool:
         certificate_id=certificate.id,
         code=certificate.code,
         reason=reason,
+    )
+    events.emit(
+        events.certificate_revoked,
+        events.CertificateRevoked(
+            user_id=certificate.user_id,
+            course_id=certificate.course_id,
+            version_id=certificate.version_id,
+            certificate_id=certificate.id,
+            completion_id=certificate.completion_id,
+            enrolment_id=certificate.enrolment_id,
+            code=certificate.code,
+            at=now,
+        ),
     )
     db.session.commit()
     db.session.refresh(certificate)

@@ -28,6 +28,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from lms.access import login_required, public, roles_required
+from lms.auth.redirects import safe_next
 from lms.extensions import limiter
 from lms.models import Role
 from lms.plugins.certificates import (
@@ -41,6 +42,7 @@ from lms.plugins.certificates import (
     status_list,
 )
 from lms.plugins.certificates.forms import RevokeForm
+from lms.urls import absolute_url
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 bp.add_app_template_filter(codes.display, "cert_code")
@@ -186,6 +188,7 @@ def verify(code: str):
                 status=services.status(certificate),
                 is_site_admin=user is not None and user.role == Role.site_admin,
                 may_download=user is not None and services.may_download(user, certificate),
+                public_key_url=absolute_url("certificates.public_key"),
             )
         )
     response.vary.add("Accept")
@@ -196,23 +199,38 @@ def verify(code: str):
 @bp.route("/<code>/revoke", methods=["GET", "POST"])
 @roles_required(Role.site_admin)
 def revoke(code: str):
+    """The confirmation page with the reason field; ``?next=`` (a local path, e.g. the
+    admin's page of the person) is where to go back to."""
     certificate = services.find(code)
     if certificate is None:
         abort(404)
+    shown = codes.display(certificate.code)
+    back = safe_next(request.args.get("next"), url_for("certificates.verify", code=shown))
     form = RevokeForm()
     if certificate.revoked_at is None and form.validate_on_submit():
         if services.revoke(certificate, current_user._get_current_object(), form.reason.data):
             flash(_("The certificate is revoked."), "success")
         else:
             flash(_("The certificate was already revoked."), "info")
-        return redirect(url_for("certificates.verify", code=codes.display(certificate.code)))
+        return redirect(back)
     status = 422 if form.errors else 200
     return render_template(
-        "certificates/revoke.html",
-        certificate=certificate,
-        code=codes.display(certificate.code),
-        form=form,
+        "certificates/revoke.html", certificate=certificate, code=shown, form=form, back=back
     ), status
+
+
+def person_panel(sender, payload) -> Markup | None:
+    """The person's certificates on a site admin's page of them, with the revoke action
+    (sent by the core through ``person_admin_panels``)."""
+    rows = services.rows(services.for_user(payload.user_id))
+    return Markup(
+        render_template(
+            "certificates/_admin_panel.html",
+            rows=rows,
+            back=url_for("admin.user", user_id=payload.user_id),
+            warning_days=current_app.config.get("LMS_EXPIRY_WARNING_DAYS", 60),
+        )
+    )
 
 
 def dashboard_panel(sender, payload) -> Markup | None:

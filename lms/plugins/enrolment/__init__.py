@@ -27,6 +27,7 @@ def nav(user) -> list[NavEntry]:
 def init_app(app: Flask) -> None:
     module_state.init_app(app)
     events.connect(app, events.quiz_passed, receivers.on_quiz_passed)
+    events.connect(app, events.certificate_revoked, receivers.on_certificate_revoked)
     events.connect(app, events.ensure_enrolment, receivers.on_ensure_enrolment)
     events.connect(app, events.course_page_panels, receivers.on_course_page)
     events.connect(app, events.module_page_panels, receivers.on_module_page)

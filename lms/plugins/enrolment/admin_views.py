@@ -18,7 +18,7 @@ from lms.access import roles_required
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
 from lms.models import Centre, Role, User
-from lms.plugins.enrolment import assignments, importer, invitations, keys
+from lms.plugins.enrolment import assignments, importer, keys
 from lms.plugins.enrolment.blueprint import bp
 from lms.plugins.enrolment.forms import AssignForm, CourseKeyForm, ImportForm
 from lms.plugins.enrolment.models import CourseKey
@@ -159,10 +159,6 @@ def import_page():
                     )
                 ]
             else:
-                titles = {}
-                for lang in ("sv", "en"):
-                    titles[lang] = course.published_version.text(lang)["title"]
-                failed = sum(not invitations.send_invitation(u, titles) for u in done.created)
                 flash(
                     _(
                         "Imported %(rows)d people: %(created)d new accounts invited, "
@@ -174,10 +170,6 @@ def import_page():
                     ),
                     "success",
                 )
-                if failed:
-                    flash(
-                        _("%(n)d invitations could not be sent; see the log.", n=failed), "warning"
-                    )
                 return redirect(_here("enrolment.import_csv", centre))
     status = 422 if (form.errors or problems) else 200
     return render_template(

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from lms import audit
+from lms import audit, clock
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
 from lms.models import Profession, User
@@ -151,7 +151,7 @@ class Row:
     @property
     def overdue(self) -> bool:
         due = self.assignment.due_on
-        return not self.done and due is not None and due < date.today()
+        return not self.done and due is not None and due < clock.local_today()
 
 
 def listing(centre_id: int) -> list[Row]:
@@ -172,7 +172,7 @@ def listing(centre_id: int) -> list[Row]:
             (u, c): at
             for u, c, at in db.session.execute(
                 select(Completion.user_id, Completion.course_id, func.max(Completion.completed_at))
-                .where(Completion.user_id.in_(user_ids))
+                .where(Completion.user_id.in_(user_ids), state.counts())
                 .group_by(Completion.user_id, Completion.course_id)
             )
         }

@@ -22,8 +22,17 @@ from lms import audit, events
 from lms.auth.services import normalise_email
 from lms.content.models import Course
 from lms.extensions import db
-from lms.models import Profession, Role, User
-from lms.plugins.enrolment import assignments
+from lms.membership import services as membership
+from lms.models import (
+    Centre,
+    CentreMembership,
+    MembershipSource,
+    MembershipStatus,
+    Profession,
+    Role,
+    User,
+)
+from lms.plugins.enrolment import assignments, invitations
 
 COLUMNS = {
     "email": "email",
@@ -195,11 +204,35 @@ def _match_accounts(result: Checked, centre_id: int) -> None:
         chunk = emails[start : start + 500]
         for user in db.session.scalars(select(User).where(func.lower(User.email).in_(chunk))):
             users[user.email.lower()] = user
+    asking = {
+        row.user_id: row.centre_id
+        for row in db.session.scalars(
+            select(CentreMembership).where(
+                CentreMembership.user_id.in_([u.id for u in users.values()]),
+                CentreMembership.status == MembershipStatus.requested,
+            )
+        )
+    }
     for person in result.people:
         user = users.get(person.email)
         if user is None:
             continue
-        if user.centre_id != centre_id:
+        if user.centre_id is None and asking.get(user.id) == centre_id:
+            pass  # asked to join this centre: the import confirms it
+        elif user.centre_id is None:
+            result.errors.append(
+                _(
+                    "line %(n)d: %(message)s",
+                    n=person.line,
+                    message=_(
+                        "%(email)s has an account but is not a member of this centre: they "
+                        "can ask to join it from their profile, and you confirm it on the "
+                        "members page",
+                        email=person.email,
+                    ),
+                )
+            )
+        elif user.centre_id != centre_id:
             result.errors.append(
                 _(
                     "line %(n)d: %(message)s",
@@ -226,9 +259,12 @@ class Imported:
 
 
 def apply(checked: Checked, course: Course, *, actor, centre_id, assign, due_on) -> Imported:
-    """Write a checked file in one transaction: accounts, enrolments, assignments, audit.
-    Raises assignments.Conflict (nothing stored) if someone got in first."""
+    """Write a checked file in one transaction: accounts, their membership of the centre
+    (the admin's placement confirms it; nobody confirmed elsewhere is moved), invitations
+    (queued in the outbox), enrolments, assignments, audit. Raises assignments.Conflict
+    (nothing stored) if someone got in first."""
     created = []
+    centre = db.session.get(Centre, centre_id)
     try:
         for person in checked.people:
             if person.user is None:
@@ -236,15 +272,28 @@ def apply(checked: Checked, course: Course, *, actor, centre_id, assign, due_on)
                     email=person.email,
                     name=person.name,
                     password_hash=None,
-                    centre_id=centre_id,
+                    centre_id=None,
                     profession=person.profession,
                     role=Role.learner,
                 )
                 db.session.add(person.user)
                 created.append(person.user)
         db.session.flush()
+        for person in checked.people:
+            if person.user.centre_id != centre_id:
+                membership.place(
+                    person.user,
+                    centre,
+                    actor=actor,
+                    reason=None,
+                    via="import",
+                    source=MembershipSource.import_,
+                    move=False,
+                )
+        titles = {lang: course.published_version.text(lang)["title"] for lang in ("sv", "en")}
         for user in created:
             audit.record("user.invited", actor=actor, subject=user, course=course.slug)
+            invitations.queue_invitation(user, titles)
         users = [p.user for p in checked.people]
         if assign:
             result = assignments.assign(
@@ -264,7 +313,7 @@ def apply(checked: Checked, course: Course, *, actor, centre_id, assign, due_on)
             assigned=assigned,
         )
         db.session.commit()
-    except IntegrityError as exc:
+    except (IntegrityError, membership.Conflict, membership.MembershipError) as exc:
         db.session.rollback()
         raise assignments.Conflict from exc
     for user in created:

@@ -13,10 +13,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from lms.auth.mail import send_mail
+from lms import mail
 from lms.auth.services import make_reset_token
 from lms.extensions import db
 from lms.models import User
+from lms.urls import absolute_url
 
 SALT = "lms.enrolment-invitation"
 
@@ -60,18 +61,15 @@ def _text(user: User, course_title: str, link: str) -> tuple[str, str]:
     return subject, body
 
 
-def send_invitation(user: User, course_titles: dict[str, str]) -> bool:
-    """One mail in Swedish and English. False when it could not be sent (it is logged)."""
-    link = url_for("enrolment.accept_invitation", token=make_token(user), _external=True)
+def queue_invitation(user: User, course_titles: dict[str, str]) -> None:
+    """One mail in Swedish and English, queued in the outbox in the caller's transaction
+    (the import's): the accounts and their invitations commit together or not at all.
+    ``course_titles``: language -> the course's title in it."""
+    link = absolute_url("enrolment.accept_invitation", token=make_token(user))
     parts, subjects = [], []
     for lang in ("sv", "en"):
         with force_locale(lang):
             subject, body = _text(user, course_titles.get(lang, ""), link)
         subjects.append(subject)
         parts.append(body)
-    try:
-        send_mail(user.email, " / ".join(subjects), "\n\n-----\n\n".join(parts))
-    except OSError:
-        current_app.logger.exception("invitation to user %s not sent", user.id)
-        return False
-    return True
+    mail.enqueue(user.email, " / ".join(subjects), "\n\n-----\n\n".join(parts))

@@ -3,13 +3,18 @@
 These are training records: rows are added, never deleted, and a completed record is never
 changed. Unique constraints (not only code) stop a retried or concurrent request from
 writing a second enrolment, progress mark or completion.
+
+Cycles: a learner may have to take a course again within the same enrolment, e.g. after a
+site admin revoked the certificate of their completion (later also for recertification).
+That starts a new *cycle* (:class:`Cycle`, ``Enrolment.cycle``): progress and completions
+belong to one cycle, so the earlier ones stay as they were and the new round starts empty.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from lms.content.models import Course, CourseVersion
@@ -38,6 +43,8 @@ class Enrolment(db.Model):
     enrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None]
+    # The current cycle: 1, then 2 after the learner is asked to take the course again.
+    cycle: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()
@@ -58,12 +65,13 @@ class Progress(db.Model):
 
     __tablename__ = "enrolment_progress"
     __table_args__ = (
-        UniqueConstraint("enrolment_id", "module_id"),
-        UniqueConstraint("enrolment_id", "quiz_id"),
+        UniqueConstraint("enrolment_id", "cycle", "module_id"),
+        UniqueConstraint("enrolment_id", "cycle", "quiz_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment_enrolment.id"), index=True)
+    cycle: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     version_id: Mapped[int] = mapped_column(ForeignKey("content_version.id"), index=True)
     module_id: Mapped[int | None] = mapped_column(ForeignKey("content_module.id"), index=True)
     quiz_id: Mapped[int | None] = mapped_column(ForeignKey("content_quiz.id"))
@@ -85,10 +93,11 @@ class Completion(db.Model):
     """A course version completed within an enrolment: written once, never changed."""
 
     __tablename__ = "enrolment_completion"
-    __table_args__ = (UniqueConstraint("enrolment_id", "version_id"),)
+    __table_args__ = (UniqueConstraint("enrolment_id", "version_id", "cycle"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment_enrolment.id"), index=True)
+    cycle: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("content_course.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("content_version.id"), index=True)
@@ -96,6 +105,23 @@ class Completion(db.Model):
     score_percent: Mapped[float | None]
 
     version: Mapped[CourseVersion] = relationship()
+
+
+class Cycle(db.Model):
+    """Why and when an enrolment started cycle ``number`` (2, 3 ...): the learner takes the
+    course again. ``reason``: ``certificate_revoked`` (the completion ``ends_completion_id``
+    no longer counts). Written once; the history of an enrolment's cycles."""
+
+    __tablename__ = "enrolment_cycle"
+    __table_args__ = (UniqueConstraint("enrolment_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment_enrolment.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    number: Mapped[int]
+    reason: Mapped[str] = mapped_column(String(30))
+    ends_completion_id: Mapped[int | None] = mapped_column(ForeignKey("enrolment_completion.id"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Assignment(db.Model):

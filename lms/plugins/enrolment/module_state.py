@@ -78,7 +78,10 @@ def _query(user_id: int, course_id: int, module_slug: str):
     )
     own = exists().where(*same_module)
     done = exists().where(
-        Progress.enrolment_id == Enrolment.id, Progress.module_id == Module.id, *same_module
+        Progress.enrolment_id == Enrolment.id,
+        Progress.cycle == Enrolment.cycle,
+        Progress.module_id == Module.id,
+        *same_module,
     )
     return (
         select(Enrolment, own.label("own"), done.label("done"))

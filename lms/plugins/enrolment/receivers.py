@@ -11,11 +11,11 @@ from flask import current_app, render_template
 from markupsafe import Markup
 from sqlalchemy import select
 
-from lms import events
+from lms import audit, events
 from lms.content.models import Course, Module
 from lms.extensions import db
 from lms.plugins.enrolment import module_state, services, state, versions
-from lms.plugins.enrolment.models import Assignment
+from lms.plugins.enrolment.models import Assignment, Completion, Cycle
 
 
 def on_quiz_passed(sender, payload: events.QuizPassed, **_extra) -> None:
@@ -46,6 +46,40 @@ def on_quiz_passed(sender, payload: events.QuizPassed, **_extra) -> None:
         score_percent=payload.score_percent,
         attempt_id=payload.attempt_id,
     )
+
+
+def on_certificate_revoked(sender, payload: events.CertificateRevoked, **_extra) -> None:
+    """A certificate was revoked: when it was for the enrolment's current completion, the
+    learner takes the course again. A new cycle starts (progress and completion begin
+    empty; the old ones stay as records) and the completion no longer counts, so the
+    learner, the centre and the verification page agree. Writes in the revoking
+    transaction (no commit). The revoked certificate of an older version or cycle changes
+    nothing here: the learner is past it already."""
+    enrolment = services.enrolment_for(payload.user_id, payload.course_id, lock=True)
+    completion = db.session.get(Completion, payload.completion_id)
+    if enrolment is None or completion is None or completion.enrolment_id != enrolment.id:
+        return
+    if (completion.version_id, completion.cycle) != (enrolment.version_id, enrolment.cycle):
+        return
+    enrolment.cycle += 1
+    db.session.add(
+        Cycle(
+            enrolment_id=enrolment.id,
+            user_id=enrolment.user_id,
+            number=enrolment.cycle,
+            reason="certificate_revoked",
+            ends_completion_id=completion.id,
+            started_at=payload.at,
+        )
+    )
+    audit.record(
+        "enrolment.retake_required",
+        subject=enrolment.user_id,
+        course=enrolment.course.slug,
+        cycle=enrolment.cycle,
+        certificate=payload.code,
+    )
+    db.session.flush()
 
 
 def on_ensure_enrolment(sender, payload: events.EnrolmentRequest, **_extra) -> int | None:
@@ -143,6 +177,9 @@ def on_personal_data(sender, payload: events.PersonalDataRequest, **_extra) -> t
                     "version": c.version.version,
                     "completed_at": c.completed_at.isoformat(),
                     "score_percent": c.score_percent,
+                    "cycle": c.cycle,
+                    # False once its certificate was revoked and the course is taken again
+                    "counts": c.id not in s.withdrawn_completion_ids,
                 }
                 for c in s.completions
             ],

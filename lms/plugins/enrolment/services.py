@@ -23,6 +23,7 @@ from lms.plugins.enrolment.models import (
     ACTIVE,
     WITHDRAWN,
     Completion,
+    Cycle,
     Enrolment,
     Progress,
 )
@@ -69,23 +70,37 @@ def quiz_module_ids(version_id: int) -> dict[int, Quiz]:
     return {quiz.module_id: quiz for quiz in quizzes}
 
 
-def done_module_ids(enrolment_id: int, version_id: int) -> set[int]:
+def done_module_ids(enrolment_id: int, version_id: int, cycle: int = 1) -> set[int]:
+    """The modules of ``version_id`` done in the enrolment's ``cycle``."""
     return set(
         db.session.scalars(
             select(Progress.module_id).where(
                 Progress.enrolment_id == enrolment_id,
                 Progress.version_id == version_id,
+                Progress.cycle == cycle,
                 Progress.module_id.is_not(None),
             )
         )
     )
 
 
-def completion_of(enrolment_id: int, version_id: int) -> Completion | None:
+def completion_of(enrolment_id: int, version_id: int, cycle: int = 1) -> Completion | None:
+    """The completion of ``version_id`` in the enrolment's ``cycle``, or None."""
     return db.session.scalar(
         select(Completion).where(
-            Completion.enrolment_id == enrolment_id, Completion.version_id == version_id
+            Completion.enrolment_id == enrolment_id,
+            Completion.version_id == version_id,
+            Completion.cycle == cycle,
         )
+    )
+
+
+def cycle_started(enrolment: Enrolment) -> Cycle | None:
+    """Why and when the enrolment's current cycle began (None in the first)."""
+    if enrolment.cycle <= 1:
+        return None
+    return db.session.scalar(
+        select(Cycle).where(Cycle.enrolment_id == enrolment.id, Cycle.number == enrolment.cycle)
     )
 
 
@@ -179,6 +194,7 @@ def mark_done(
     whether the course is complete. Repeating it is harmless."""
     row = Progress(
         enrolment_id=enrolment.id,
+        cycle=enrolment.cycle,
         version_id=module.version_id if module is not None else enrolment.version_id,
         module_id=module.id if module is not None else None,
         quiz_id=quiz_id,
@@ -207,13 +223,15 @@ def mark_done(
     return Marked(row.id if row is not None else None, completion)
 
 
-def closing_score(enrolment_id: int, version_id: int) -> float | None:
-    """The score of the quiz passed last on this version (the one that closed the course)."""
+def closing_score(enrolment_id: int, version_id: int, cycle: int = 1) -> float | None:
+    """The score of the quiz passed last on this version in this cycle (the one that closed
+    the course)."""
     return db.session.scalar(
         select(Progress.score_percent)
         .where(
             Progress.enrolment_id == enrolment_id,
             Progress.version_id == version_id,
+            Progress.cycle == cycle,
             Progress.score_percent.is_not(None),
         )
         .order_by(Progress.done_at.desc(), Progress.id.desc())
@@ -224,24 +242,27 @@ def closing_score(enrolment_id: int, version_id: int) -> float | None:
 def check_completion(enrolment: Enrolment, *, score_percent: float | None = None) -> int | None:
     """Insert the completion when every module is done and nothing blocks; emit
     ``course_completed`` from this call only if its insert won. Returns its id or None."""
-    version_id = enrolment.version_id
+    version_id, cycle = enrolment.version_id, enrolment.cycle
     total = db.session.scalar(select(func.count(Module.id)).where(Module.version_id == version_id))
-    if not total or len(done_module_ids(enrolment.id, version_id)) < total:
+    if not total or len(done_module_ids(enrolment.id, version_id, cycle)) < total:
         return None
-    if completion_of(enrolment.id, version_id) is not None:
+    if completion_of(enrolment.id, version_id, cycle) is not None:
         return None
+    started = cycle_started(enrolment)
     query = events.CompletionQuery(
         user_id=enrolment.user_id,
         course_id=enrolment.course_id,
         version_id=version_id,
         enrolment_id=enrolment.id,
+        since=started.started_at if started is not None else None,
     )
     if any(reasons for reasons in events.emit(events.completion_blockers, query)):
         return None
     if score_percent is None:
-        score_percent = closing_score(enrolment.id, version_id)
+        score_percent = closing_score(enrolment.id, version_id, cycle)
     completion = Completion(
         enrolment_id=enrolment.id,
+        cycle=cycle,
         user_id=enrolment.user_id,
         course_id=enrolment.course_id,
         version_id=version_id,

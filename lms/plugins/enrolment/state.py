@@ -11,13 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
+from lms import clock
 from lms.content.models import Course, Module, Quiz
 from lms.extensions import db
 from lms.plugins.enrolment import versions
-from lms.plugins.enrolment.models import Assignment, Completion, Enrolment, Progress
+from lms.plugins.enrolment.models import Assignment, Completion, Cycle, Enrolment, Progress
 
 
 @dataclass
@@ -31,6 +32,10 @@ class CourseState:
     notice: versions.MajorNotice | None
     assigned: bool = False
     completions: list[Completion] = field(default_factory=list)
+    # The current cycle's start when the learner takes the course again (else None), and
+    # the completions that no longer count because their certificate was revoked.
+    retake: Cycle | None = None
+    withdrawn_completion_ids: set[int] = field(default_factory=set)
 
     @property
     def done_count(self) -> int:
@@ -46,17 +51,25 @@ class CourseState:
 
     @property
     def overdue(self) -> bool:
-        return self.completion is None and self.due_on is not None and self.due_on < date.today()
+        due = self.due_on
+        return self.completion is None and due is not None and due < clock.local_today()
 
     def is_done(self, slug: str) -> bool:
         return any(m.slug == slug and m.id in self.done for m in self.modules)
+
+
+def counts():
+    """SQL condition: the completion still counts (no cycle was started because its
+    certificate was revoked)."""
+    return ~exists().where(Cycle.ends_completion_id == Completion.id)
 
 
 def open_due_dates(
     user_ids: list[int], course_ids: list[int]
 ) -> dict[tuple[int, int], date | None]:
     """(user, course) -> due date of the newest open assignment. An assignment is open until
-    a completion of that course is recorded after it was made."""
+    a completion of that course is recorded after it was made (one that still counts: not
+    one whose certificate was revoked)."""
     if not user_ids or not course_ids:
         return {}
     last_done = dict(
@@ -64,7 +77,11 @@ def open_due_dates(
             ((user_id, course_id), at)
             for user_id, course_id, at in db.session.execute(
                 select(Completion.user_id, Completion.course_id, func.max(Completion.completed_at))
-                .where(Completion.user_id.in_(user_ids), Completion.course_id.in_(course_ids))
+                .where(
+                    Completion.user_id.in_(user_ids),
+                    Completion.course_id.in_(course_ids),
+                    counts(),
+                )
                 .group_by(Completion.user_id, Completion.course_id)
             )
         )
@@ -103,13 +120,19 @@ def states_for(enrolments: list[Enrolment]) -> list[CourseState]:
             select(Quiz).where(Quiz.version_id.in_(version_ids), Quiz.module_id.is_not(None))
         )
     }
+    cycle_of = {e.id: e.cycle for e in enrolments}
     done: dict[int, set[int]] = defaultdict(set)
-    for enrolment_id, module_id in db.session.execute(
-        select(Progress.enrolment_id, Progress.module_id).where(
+    for enrolment_id, module_id, cycle in db.session.execute(
+        select(Progress.enrolment_id, Progress.module_id, Progress.cycle).where(
             Progress.enrolment_id.in_(ids), Progress.module_id.is_not(None)
         )
     ):
-        done[enrolment_id].add(module_id)
+        if cycle == cycle_of[enrolment_id]:
+            done[enrolment_id].add(module_id)
+    cycles: dict[int, list[Cycle]] = defaultdict(list)
+    if any(e.cycle > 1 for e in enrolments):
+        for row in db.session.scalars(select(Cycle).where(Cycle.enrolment_id.in_(ids))):
+            cycles[row.enrolment_id].append(row)
     completions: dict[int, list[Completion]] = defaultdict(list)
     for completion in db.session.scalars(
         select(Completion)
@@ -123,7 +146,10 @@ def states_for(enrolments: list[Enrolment]) -> list[CourseState]:
     states = []
     for e in enrolments:
         own = modules[e.version_id]
-        current = next((c for c in completions[e.id] if c.version_id == e.version_id), None)
+        current = next(
+            (c for c in completions[e.id] if c.version_id == e.version_id and c.cycle == e.cycle),
+            None,
+        )
         states.append(
             CourseState(
                 enrolment=e,
@@ -135,6 +161,10 @@ def states_for(enrolments: list[Enrolment]) -> list[CourseState]:
                 notice=versions.major_notice(e, modules),
                 assigned=(e.user_id, e.course_id) in dues,
                 completions=completions[e.id],
+                retake=next((c for c in cycles[e.id] if c.number == e.cycle), None),
+                withdrawn_completion_ids={
+                    c.ends_completion_id for c in cycles[e.id] if c.ends_completion_id
+                },
             )
         )
     return states

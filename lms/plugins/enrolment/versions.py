@@ -65,7 +65,7 @@ def major_notice(
 
 
 def is_completed(enrolment: Enrolment) -> bool:
-    return services.completion_of(enrolment.id, enrolment.version_id) is not None
+    return services.completion_of(enrolment.id, enrolment.version_id, enrolment.cycle) is not None
 
 
 def follow_minor(enrolment: Enrolment) -> bool:
@@ -98,6 +98,7 @@ def move(enrolment: Enrolment, target: CourseVersion, *, actor=None) -> bool:
         select(Progress).where(
             Progress.enrolment_id == enrolment.id,
             Progress.version_id == source_id,
+            Progress.cycle == enrolment.cycle,
             Progress.module_id.is_not(None),
         )
     )
@@ -109,6 +110,7 @@ def move(enrolment: Enrolment, target: CourseVersion, *, actor=None) -> bool:
         db.session.add(
             Progress(
                 enrolment_id=enrolment.id,
+                cycle=enrolment.cycle,
                 version_id=target.id,
                 module_id=new.id,
                 source="carried",

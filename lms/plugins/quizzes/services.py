@@ -309,12 +309,16 @@ def learner_status(user_id: int | None, quiz_ids: list[int]) -> dict[int, Learne
 
 
 def completion_blockers(sender, payload: events.CompletionQuery) -> list[str]:
-    """Receiver: each course quiz (not tied to a module) of the version not yet passed."""
-    passed = exists().where(
+    """Receiver: each course quiz (not tied to a module) of the version not yet passed
+    (since ``payload.since``, when the learner takes the course again)."""
+    conditions = [
         Attempt.quiz_id == Quiz.id,
         Attempt.user_id == payload.user_id,
         Attempt.passed.is_(True),
-    )
+    ]
+    if payload.since is not None:
+        conditions.append(Attempt.submitted_at >= payload.since)
+    passed = exists().where(*conditions)
     quizzes = db.session.scalars(
         select(Quiz)
         .where(Quiz.version_id == payload.version_id, Quiz.module_id.is_(None), ~passed)

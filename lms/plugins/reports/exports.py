@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from lms.labels import profession_label
-from lms.plugins.reports.labels import cert_code, status_label
+from lms.plugins.reports.labels import cert_code, left_label, status_label
 from lms.plugins.reports.people_list import PersonRow
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,7 +47,7 @@ def headings() -> list[str]:
 def _cells(
     row: PersonRow, centre_name: Callable[[int | None], str], course_title: Callable[[int], str]
 ) -> list:
-    status = status_label(row.status)
+    status = left_label(row, centre_name) if row.left_on else status_label(row.status)
     if row.revoked:
         status = _("%(status)s (a certificate was revoked)", status=status)
     return [

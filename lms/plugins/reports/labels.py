@@ -13,6 +13,7 @@ STATUS_LABELS = {
     "enrolled": _l("Enrolled"),
     "assigned": _l("Assigned, not enrolled"),
     "withdrawn": _l("Withdrawn"),
+    "left": _l("Left the centre"),  # people list only: see .former
 }
 
 # Column headings of the count tables (short forms of the statuses).
@@ -30,6 +31,17 @@ STATUS_HEADINGS = {
 
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
+
+
+def left_label(row, centre_name) -> str:
+    """ "Moved to Umeå on 3 Mar 2026" / "Left the centre on ..." for a row of status left."""
+    from flask_babel import format_date
+    from flask_babel import gettext as _
+
+    when = format_date(row.left_on, "medium") if row.left_on else "?"
+    if row.moved_to_id is not None:
+        return _("Moved to %(centre)s on %(date)s", centre=centre_name(row.moved_to_id), date=when)
+    return _("Left the centre on %(date)s", date=when)
 
 
 def cert_code(code: str | None) -> str:

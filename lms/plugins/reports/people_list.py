@@ -1,8 +1,9 @@
 """The people list and the exports: one row per person and course, paged or streamed.
 
 Both run the status statement of :mod:`.query` over the reports' status table with the
-person's details; paging and the total happen in SQL (a window count), and an export
-fetches its rows in batches.
+person's details, and for one centre also the people who left it (:mod:`.former`, status
+``left``: "moved to X on date"); paging and the total happen in SQL (a window count), and an
+export fetches its rows in batches.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select, union_all
 
+from lms.clock import local_zone
 from lms.extensions import db
+from lms.plugins.reports.former import LEFT, extra_columns, former_rows
 from lms.plugins.reports.query import STATUSES, Filter, Tables, status_rows
-from lms.plugins.reports.services import STATUS, local_zone, today, warning_days
+from lms.plugins.reports.services import STATUS, today, warning_days
 
 PAGE_SIZE = 50
 
@@ -36,6 +39,8 @@ class PersonRow:
     completed_on: date | None
     cert_code: str | None
     expires_on: date | None
+    left_on: date | None = None  # status "left": the day the person left this centre
+    moved_to_id: int | None = None  # ... and where to (None: removed, no new centre)
 
 
 UTC = ZoneInfo("UTC")
@@ -51,6 +56,16 @@ def _as_date(value, zone: ZoneInfo) -> date | None:
 
 
 def _person(row, zone: ZoneInfo) -> PersonRow:
+    left_at = row.left_at
+    completed_at, cert_code, expires_on = row.comp_at, row.cert_code, row.expires_on
+    enrolled_at, due_on = row.enrolled_at, row.due_on
+    if left_at is not None:  # the old centre sees what happened while the person was there
+        if completed_at is not None and completed_at > left_at:
+            completed_at, cert_code, expires_on = None, None, None
+        if enrolled_at is not None and enrolled_at > left_at:
+            enrolled_at = None
+        if due_on is not None and due_on > _as_date(left_at, zone):
+            due_on = None
     return PersonRow(
         name=row.name,
         email=row.email,
@@ -60,18 +75,29 @@ def _person(row, zone: ZoneInfo) -> PersonRow:
         status=row.status,
         active=bool(row.active),
         revoked=bool(row.revoked),
-        enrolled_on=_as_date(row.enrolled_at, zone),
-        due_on=row.due_on,
-        completed_on=_as_date(row.comp_at, zone),
-        cert_code=row.cert_code,
-        expires_on=_as_date(row.expires_on, zone),
+        enrolled_on=_as_date(enrolled_at, zone),
+        due_on=due_on,
+        completed_on=_as_date(completed_at, zone),
+        cert_code=cert_code,
+        expires_on=_as_date(expires_on, zone),
+        left_on=_as_date(left_at, zone),
+        moved_to_id=row.moved_to_id,
     )
 
 
 def _people_query(t: Tables, filt: Filter, status: str | None):
     on = today()
     warn_until = on + timedelta(days=warning_days())
-    sub = status_rows(STATUS, filt, today=on, warn_until=warn_until, detail=True).subquery("people")
+    current = status_rows(STATUS, filt, today=on, warn_until=warn_until, detail=True)
+    current = current.add_columns(*extra_columns())
+    former = former_rows(STATUS, filt)
+    if status == LEFT:
+        statement = former if former is not None else current.where(false())
+    elif former is None or status in STATUSES:
+        statement = current
+    else:
+        statement = union_all(current, former)
+    sub = statement.subquery("people")
     query = select(sub)
     if status in STATUSES:
         query = query.where(sub.c.status == status)

@@ -17,7 +17,7 @@ How a status is decided, per person and course, first match wins:
 ``overdue``
     the newest assignment's due date is before today and nothing above applies;
 ``in_progress``
-    an active enrolment with at least one progress row;
+    an active enrolment with at least one progress row in its current cycle;
 ``enrolled``
     an active enrolment without progress;
 ``assigned``
@@ -136,6 +136,16 @@ def people_conditions(table: Table, filt: Filter, users: Table) -> list:
     return conditions
 
 
+def _progress_of(e: Table, p: Table) -> list:
+    """Progress of the enrolment's current cycle only: a learner asked to take the course
+    again (after a revoked certificate) starts from nothing. (Tables reflected before the
+    cycles existed, as migration 0007 sees them, have one cycle.)"""
+    conditions = [p.c.enrolment_id == e.c.id]
+    if "cycle" in p.c and "cycle" in e.c:
+        conditions.append(p.c.cycle == e.c.cycle)
+    return conditions
+
+
 def _facts(t: Tables, filt: Filter):
     """One row per fact, all with the same columns; NULL where a branch knows nothing.
 
@@ -167,7 +177,7 @@ def _facts(t: Tables, filt: Filter):
         branch(
             e,
             enrolled=case((e.c.status == "active", 1), else_=0),
-            progress=case((exists().where(p.c.enrolment_id == e.c.id), 1), else_=0),
+            progress=case((exists().where(*_progress_of(e, p)), 1), else_=0),
             enrolled_at=e.c.enrolled_at,
         ),
         branch(a, assign_id=a.c.id),

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import extract, func, select
 
+from lms import clock
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
 from lms.models import Centre, Role, User
@@ -35,14 +35,10 @@ MONTHS = 12
 VALID = ("completed", "expiring")
 
 
-def local_zone() -> ZoneInfo:
-    """Where the centres are: dates of completion and expiry are counted there."""
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 def today() -> date:
-    """Today where the centres are, as the certificates plugin counts expiry."""
-    return datetime.now(local_zone()).date()
+    """Today where the centres are (:func:`lms.clock.local_today`), as the certificates
+    plugin counts expiry."""
+    return clock.local_today()
 
 
 def warning_days() -> int:

@@ -17,7 +17,7 @@ from lms.models import Profession, Role
 from lms.plugins import enabled_plugins
 from lms.plugins.reports import charts, exports, people_list, services
 from lms.plugins.reports.forms import ReportFilterForm
-from lms.plugins.reports.labels import STATUS_HEADINGS, cert_code, status_label
+from lms.plugins.reports.labels import STATUS_HEADINGS, cert_code, left_label, status_label
 from lms.plugins.reports.query import STATUSES
 
 bp = Blueprint("reports", __name__, template_folder="templates")
@@ -52,7 +52,8 @@ def _filters():
 
 
 def _names(scope, centres):
-    centre_names = {c.id: c.name for c in centres}
+    # Every centre's name (a few rows): people who left name the centre they moved to.
+    centre_names = {c.id: c.name for c in centres or services.centres()}
     if scope.centre is not None:
         centre_names[scope.centre.id] = scope.centre.name
     course_titles = {c.id: c.title for c in scope.courses}
@@ -181,6 +182,7 @@ def people():
         centre_name=centre_name,
         course_title=course_title,
         status_label=status_label,
+        left_label=left_label,
         cert_code=cert_code,
         has_verify="certificates" in enabled_plugins(current_app),
     )

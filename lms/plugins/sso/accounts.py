@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from lms import audit, events
 from lms.auth import services as auth_services
 from lms.extensions import db
-from lms.models import Centre, Profession, User, utcnow
+from lms.membership import services as membership
+from lms.models import Centre, MembershipSource, Profession, User, utcnow
 from lms.plugins.sso.models import Identity
 from lms.plugins.sso.providers import Provider
 
@@ -99,23 +100,33 @@ def _mapped(provider: Provider, asserted: Asserted) -> tuple[Centre | None, Prof
 def apply_asserted_centre(
     user: User, centre: Centre | None, profession: Profession | None, provider: Provider
 ) -> None:
-    """Set the centre and profession a trusted provider asserts, and audit the change.
+    """Apply the centre and profession a trusted provider asserts, and audit the change.
 
-    The one function through which this plugin writes ``User.centre_id`` and
-    ``User.profession`` (the core's centre membership service takes it over at merge: a
-    trusted identity provider's assertion confirms membership at once). ``None`` leaves a
-    value as it is. Adds to the caller's transaction; the caller commits.
+    The one function through which this plugin changes a person's centre and profession.
+    The centre goes through the core's membership service (:func:`lms.membership.services.place`
+    with source ``identity_provider``): a trusted identity provider's assertion confirms the
+    membership at once, ends the previous one ("moved to X") and sends ``membership_changed``;
+    a request the person had made for another centre is withdrawn. ``user`` must have an id
+    (flushed). ``None`` leaves a value as it is. Adds to the caller's transaction; the caller
+    commits.
     """
-    changes = {}
+    via = f"sso:{provider.slug}"
     if centre is not None and user.centre_id != centre.id:
-        changes["centre"] = [user.centre.slug if user.centre else None, centre.slug]
-        user.centre_id = centre.id
-        user.centre = centre
+        reason = f"asserted by the identity provider {provider.slug}"
+        membership.place(
+            user,
+            centre,
+            actor=None,
+            reason=reason,
+            via=via,
+            source=MembershipSource.identity_provider,
+        )
     if profession is not None and user.profession != profession:
-        changes["profession"] = [user.profession.value if user.profession else None, profession]
+        old = user.profession.value if user.profession else None
         user.profession = profession
-    if changes:
-        audit.record("sso.centre_asserted", subject=user, source=f"sso:{provider.slug}", **changes)
+        audit.record(
+            "sso.profession_asserted", subject=user, source=via, profession=[old, profession]
+        )
 
 
 def _identity(provider: str, subject: str) -> Identity | None:
