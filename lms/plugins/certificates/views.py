@@ -42,7 +42,7 @@ from lms.plugins.certificates import (
     status_list,
 )
 from lms.plugins.certificates.forms import RevokeForm
-from lms.urls import absolute_url
+from lms.urls import BaseUrlMissing, absolute_url
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 bp.add_app_template_filter(codes.display, "cert_code")
@@ -188,12 +188,21 @@ def verify(code: str):
                 status=services.status(certificate),
                 is_site_admin=user is not None and user.role == Role.site_admin,
                 may_download=user is not None and services.may_download(user, certificate),
-                public_key_url=absolute_url("certificates.public_key"),
+                public_key_url=_public_key_url(),
             )
         )
     response.vary.add("Accept")
     response.headers.setdefault("Cache-Control", "no-cache")
     return response
+
+
+def _public_key_url() -> str:
+    """The key's address as the page shows it: absolute from ``LMS_BASE_URL``, or (only
+    where no base is configured: production refuses to start so) the path alone."""
+    try:
+        return absolute_url("certificates.public_key")
+    except BaseUrlMissing:
+        return url_for("certificates.public_key")
 
 
 @bp.route("/<code>/revoke", methods=["GET", "POST"])
