@@ -115,6 +115,13 @@ def save(client, path: str, text: str, slug: str = SLUG, revision=None):
 
 
 @pytest.fixture
+def new_course(as_educator):
+    """A course just made in the app: its draft holds course.md only."""
+    assert create_course(as_educator).status_code == 302
+    return workspace(SLUG)
+
+
+@pytest.fixture
 def app_course(as_educator):
     """A course made in the app with a module and its quiz (English and Swedish)."""
     assert create_course(as_educator).status_code == 302

@@ -65,6 +65,16 @@ def test_an_educator_who_is_no_owner_gets_404_and_changes_nothing(app, app_cours
     assert "Cell handling" not in listing
 
 
+def test_every_page_opens_for_an_owner(as_educator, app_course):
+    pages = [*COURSE_PAGES, "/educator/courses/", "/educator/courses/new"]
+    pages += [
+        f"/educator/courses/{SLUG}/upload-picture",
+        f"/educator/courses/{SLUG}/delete/course.md",
+    ]
+    for url in pages:
+        assert as_educator.get(url).status_code == 200, url
+
+
 def test_site_admin_sees_every_draft(app, app_course, site_admin):
     admin = second_client(app, site_admin)
     assert admin.get(f"/educator/courses/{SLUG}/").status_code == 200

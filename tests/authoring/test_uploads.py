@@ -49,7 +49,7 @@ def test_a_picture_is_stored_and_served_to_its_owners_only(app, as_educator, app
         (ACTIVE_SVG, "chart.svg", "the SVG picture has scripts"),
     ],
 )
-def test_a_picture_of_the_wrong_type_is_refused(as_educator, app_course, data, filename, says):
+def test_a_picture_of_the_wrong_type_is_refused(as_educator, new_course, data, filename, says):
     before = draft_files()
     page = upload_picture(as_educator, data, filename)
     assert page.status_code == 422
@@ -57,7 +57,7 @@ def test_a_picture_of_the_wrong_type_is_refused(as_educator, app_course, data, f
     assert draft_files() == before
 
 
-def test_a_clean_svg_is_accepted_and_served_in_a_sandbox(as_educator, app_course):
+def test_a_clean_svg_is_accepted_and_served_in_a_sandbox(as_educator, new_course):
     assert upload_picture(as_educator, CLEAN_SVG, "chart.svg").status_code == 302
     served = as_educator.get(f"/educator/courses/{SLUG}/raw/images/chart.svg")
     assert "sandbox" in served.headers["Content-Security-Policy"]
@@ -73,7 +73,7 @@ def config_overrides():
     }
 
 
-def test_an_oversized_picture_is_refused(as_educator, app_course):
+def test_an_oversized_picture_is_refused(as_educator, new_course):
     page = upload_picture(as_educator, PNG + b"\x00" * 5000, "big.png")
     assert page.status_code == 422
     assert "larger than 4 kB" in text_of(page)
@@ -119,7 +119,7 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED))
-def test_an_unsafe_zip_is_refused_whole(as_educator, app_course, case):
+def test_an_unsafe_zip_is_refused_whole(as_educator, new_course, case):
     data, says = REFUSED[case]
     before = draft_files()
     events = len(audit_actions())
@@ -168,7 +168,7 @@ def test_a_zip_replaces_the_draft_and_round_trips(app, as_educator, app_course, 
     assert as_educator.get(f"/educator/courses/{SLUG}/draft.zip").data == download.data
 
 
-def test_the_zip_form_asks_before_replacing(as_educator, app_course):
+def test_the_zip_form_asks_before_replacing(as_educator, new_course):
     page = upload_zip(as_educator, make_zip([("course.md", b"x")]), replace=False)
     assert page.status_code == 422
     assert "replaces the whole draft" in text_of(page)

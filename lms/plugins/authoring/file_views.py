@@ -41,7 +41,10 @@ def _lines(text: str, problems) -> list[tuple[int, str, list]]:
     by_line: dict[int, list] = {}
     for row in problems:
         by_line.setdefault(row["problem"].line, []).append(row)
-    return [(n, line, by_line.get(n, [])) for n, line in enumerate(text.split("\n"), start=1)]
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # the newline that ends the file starts no line of its own
+    return [(n, line, by_line.get(n, [])) for n, line in enumerate(lines, start=1)]
 
 
 def _edit_page(authored, path: str, form, *, theirs=None, conflict=None, status=200):

@@ -28,6 +28,10 @@ from lms.plugins.authoring.publishing import KINDS, MAX_NOTE
 LANGUAGE_CHOICES = [SelectChoice("en", _l("English")), SelectChoice("sv", _l("Swedish"))]
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -35,7 +39,7 @@ class CheckboxesField(SelectMultipleField):
 
 class NewCourseForm(FlaskForm):
     slug = StringField(
-        _l("Address"), validators=[DataRequired(), Length(max=100)], filters=[str.strip]
+        _l("Address"), validators=[DataRequired(), Length(max=100)], filters=[_strip]
     )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     summary = TextAreaField(

@@ -4,6 +4,7 @@ each quiz. Answering a previewed quiz shows the feedback and stores nothing."""
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_babel import format_percent
 from markupsafe import Markup
 
 from lms.access import roles_required
@@ -107,4 +108,8 @@ def preview_quiz(course: str, preview_lang: str, quiz: str):
         questions=questions,
         answered=picks is not None,
         percent=percent,
+        percent_text=format_percent(percent / 100, format="#,##0.#%")
+        if percent is not None
+        else "",
+        pass_mark_text=format_percent(found.pass_mark / 100, format="#,##0.#%") if found else "",
     )
