@@ -150,3 +150,19 @@ def test_the_previous_version_serves_until_the_new_one_is_stored(as_educator, ap
     assert course().published_version_id == first
     count = db.session.scalar(select(func.count()).select_from(CourseVersion))
     assert count == 1
+
+
+def test_a_tampered_form_changes_nothing(as_educator, app_course):
+    for revision in ("abc", "", "-1", "99999999999999999999"):
+        page = as_educator.post(
+            f"/educator/courses/{SLUG}/publish", data={"note": "", "revision": revision}
+        )
+        assert page.status_code == 409
+    page = as_educator.post(f"/educator/courses/{SLUG}/publish", data={"note": ""})
+    assert page.status_code == 409
+    saved = as_educator.post(
+        f"/educator/courses/{SLUG}/files/01-receiving.md", data={"text": "x", "revision": "x"}
+    )
+    assert saved.status_code == 422  # no revision: taken as a new file, and the name is taken
+    assert draft_file(SLUG, "01-receiving.md").data.decode() == MODULE
+    assert versions() == []

@@ -100,6 +100,13 @@ def file_bytes(workspace: Workspace) -> dict[str, bytes]:
     return {row.path: row.data for row in rows}
 
 
+def paths(workspace: Workspace) -> set[str]:
+    """The paths of the draft's files."""
+    return set(
+        db.session.scalars(select(DraftFile.path).where(DraftFile.workspace_id == workspace.id))
+    )
+
+
 def check_files(slug: str, files: Mapping[str, bytes]) -> tuple[CourseDoc | None, list[Problem]]:
     with materialised(slug, files) as folder:
         return check_folder(folder)

@@ -55,4 +55,4 @@ class DraftFile(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     workspace: Mapped[Workspace] = relationship(back_populates="files")
-    updated_by: Mapped[User | None] = relationship()
+    updated_by: Mapped[User | None] = relationship(lazy="joined")

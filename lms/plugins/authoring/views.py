@@ -55,15 +55,15 @@ def editable_or_redirect(authored: access.Authored):
     return redirect(url_for("authoring.course", course=authored.course.slug))
 
 
-def problem_rows(slug: str, problems) -> list[dict]:
+def problem_rows(slug: str, problems, existing=None) -> list[dict]:
     """Problems as pages show them: translated, linked to their line in the file's editor
-    (Markdown files; a picture or a missing file has no editor)."""
+    (Markdown files in ``existing``, when given; a picture or a missing file has none)."""
     return [
         {
             "problem": p,
             "shown": translate(p.message),
             "url": url_for("authoring.edit", course=slug, path=p.path, _anchor=f"L{p.line}")
-            if is_text(p.path)
+            if is_text(p.path) and (existing is None or p.path in existing)
             else None,
         }
         for p in problems
@@ -164,7 +164,7 @@ def check(course: str):
         authored=authored,
         title=title_of(authored, loaded),
         loaded=loaded,
-        rows=problem_rows(course, loaded.problems),
+        rows=problem_rows(course, loaded.problems, checking.paths(authored.workspace)),
     )
 
 
@@ -184,7 +184,7 @@ def publish(course: str):
                 authored,
                 kind=form.kind.data if newest else None,
                 note=form.note.data or "",
-                revision=int(form.revision.data or 0),
+                revision=int(form.revision.data) if (form.revision.data or "").isdigit() else 0,
                 actor=user(),
             )
         except publishing.HasProblems as refused:
@@ -209,7 +209,7 @@ def publish(course: str):
         newest=newest,
         nexts=nexts,
         refusal=refusal,
-        rows=problem_rows(course, problems or loaded.errors),
+        rows=problem_rows(course, problems or loaded.errors, checking.paths(authored.workspace)),
     ), status
 
 
