@@ -81,6 +81,13 @@ def test_rename_and_delete_refuse_a_stale_revision(as_educator, app_course):
         data={"revision": str(draft_file(SLUG, "01-arrival.md").revision)},
     )
     assert "01-arrival.md" not in draft_files()
+    for new in ("01-arrival.txt", "images/01-arrival.png"):
+        refused = as_educator.post(
+            f"/educator/courses/{SLUG}/rename/01-receiving.quiz.md",
+            data={"name": new, "revision": "1"},
+        )
+        assert "ends in .md" in text_of(as_educator.get(refused.headers["Location"]))
+    assert "01-receiving.quiz.md" in draft_files()
     actions = [e.action for e in audit_actions()]
     assert "authoring.file_renamed" in actions
     assert "authoring.file_deleted" in actions

@@ -38,6 +38,12 @@ def test_a_picture_is_stored_and_served_to_its_owners_only(app, as_educator, app
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in served.headers["Cache-Control"]
     assert audit_actions("authoring.picture_added")[-1].details["path"] == "images/dry-shipper.png"
+    renamed = as_educator.post(
+        f"/educator/courses/{SLUG}/rename/images/dry-shipper.png",
+        data={"name": "images/dry-shipper.jpg", "revision": "1"},
+    )
+    assert "is not a JPG picture" in text_of(as_educator.get(renamed.headers["Location"]))
+    assert draft_file(SLUG, "images/dry-shipper.png").data == PNG
 
 
 @pytest.mark.parametrize(

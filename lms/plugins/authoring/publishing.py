@@ -33,9 +33,9 @@ from lms.plugins.authoring.models import DraftFile, Workspace
 from lms.plugins.authoring.services import Refused, touch
 
 KINDS = {
-    "patch": _l("Correction: a typo or a wrong detail put right (1.0.0 → 1.0.1)"),
-    "minor": _l("Addition: new material, nothing learners knew has changed (1.0.0 → 1.1.0)"),
-    "major": _l("Changed teaching: learners must re-take what changed (1.0.0 → 2.0.0)"),
+    "patch": _l("Correction: a typo or a wrong detail put right"),
+    "minor": _l("Addition: new material, nothing learners knew has changed"),
+    "major": _l("Changed teaching: learners must re-take what changed"),
 }
 MAX_NOTE = 2000
 

@@ -25,7 +25,7 @@ from lms.plugins.authoring.access import Authored
 from lms.plugins.authoring.coursefile import COURSE_FILE, new_course_md, read_owners
 from lms.plugins.authoring.errors import Conflict, Refused
 from lms.plugins.authoring.models import DraftFile, Workspace
-from lms.plugins.authoring.paths import clean_path, is_text
+from lms.plugins.authoring.paths import clean_path, is_picture, is_text, picture_problem
 
 
 def max_file_bytes() -> int:
@@ -229,10 +229,18 @@ def save_text(
 
 
 def rename(authored: Authored, path: str, new_path: str, *, revision: int, actor: User) -> str:
-    """Give a file a new name; refused when the file changed since ``revision`` or the new
-    name is taken or unsafe. Returns the new path."""
+    """Give a file a new name; refused when the file changed since ``revision``, the new
+    name is taken or unsafe, or it would change what the file is (Markdown stays Markdown, a
+    picture stays a picture of the format its bytes are). Returns the new path."""
     workspace = authored.workspace
     new_path = clean_path(new_path)
+    current = _current(workspace, path)
+    if current is not None and is_text(path) and not is_text(new_path):
+        raise Refused(_("A text file's name ends in .md; pictures are uploaded."))
+    if current is not None and is_picture(path):
+        problem = picture_problem(new_path, current.data) if is_picture(new_path) else None
+        if not is_picture(new_path) or problem:
+            raise Refused(problem or _("A picture stays in images/ with its own format's ending."))
     if _current(workspace, new_path) is not None:
         raise Refused(_("A file named '%(path)s' exists already.", path=new_path))
     changed = db.session.execute(
