@@ -19,6 +19,7 @@ from lms.plugins.authoring import (  # noqa: F401  (models: tables for Alembic; 
     file_views,
     models,
     preview_views,
+    upload_views,
     views,
 )
 from lms.plugins.authoring.blueprint import bp
