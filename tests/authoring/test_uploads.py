@@ -120,6 +120,7 @@ REFUSED = {
     "case duplicate": (make_zip([("course.md", b"x"), ("Course.md", b"y")]), "twice"),
     "fake picture": (make_zip([("course.md", b"x"), ("images/a.png", b"MZ\x90")]), "not a PNG"),
     "not a zip": (b"PK\x03\x04 this is not really a zip", "not a ZIP"),
+    "active svg": (make_zip([("course.md", b"x"), ("images/c.svg", ACTIVE_SVG)]), "has scripts"),
     "oversized": (b"PK" + b"\0" * (65 * 1024), "larger than"),
 }
 

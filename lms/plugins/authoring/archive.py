@@ -88,7 +88,7 @@ def _strip_folder(files: dict[str, bytes]) -> dict[str, bytes]:
     """A ZIP of the course folder has one top folder (``<slug>/``): files are named inside
     it. A ZIP of the folder's contents has course.md at the top and is taken as it is."""
     tops = {path.split("/", 1)[0] for path in files}
-    if "course.md" in files or len(tops) != 1 or not all("/" in p for p in files):
+    if len(tops) != 1 or f"{next(iter(tops))}/course.md" not in files:
         return files
     return {path.split("/", 1)[1]: data for path, data in files.items()}
 

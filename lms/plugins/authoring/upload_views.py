@@ -84,6 +84,9 @@ def upload_zip(course: str):
                     _("The ZIP is larger than %(mb)d MB.", mb=max_zip // (1024 * 1024))
                 )
             files = archive.read_zip(data)
+            refused = uploads.pictures_refused(course, files)
+            if refused:
+                raise archive.ZipRefused("; ".join(refused))
             summary = uploads.replace_all(
                 authored, files, actor=user(), action="authoring.zip_uploaded"
             )

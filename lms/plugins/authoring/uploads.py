@@ -23,6 +23,7 @@ from lms.models import Role, User, utcnow
 from lms.plugins.authoring import checking
 from lms.plugins.authoring.access import Authored
 from lms.plugins.authoring.coursefile import COURSE_FILE, read_owners, set_keys
+from lms.plugins.authoring.messages import translate
 from lms.plugins.authoring.models import DraftFile, Workspace
 from lms.plugins.authoring.paths import PathRefused, clean_path, is_picture, picture_problem
 from lms.plugins.authoring.services import (
@@ -49,6 +50,20 @@ def picture_refusal(slug: str, path: str, data: bytes) -> str | None:
     if found:
         return f"{path}: " + "; ".join(p.message for p in found)
     return None
+
+
+def pictures_refused(slug: str, files: dict[str, bytes]) -> list[str]:
+    """What the course checker says against the pictures among ``files`` (an SVG with
+    scripts, say), checked together in one folder; empty when nothing."""
+    pictures = {path: data for path, data in files.items() if is_picture(path)}
+    if not pictures:
+        return []
+    _doc, problems = checking.check_files(slug, pictures)
+    return [
+        f"{p.path}: {translate(p.message).text}"
+        for p in problems
+        if p.path in pictures and not p.warning
+    ]
 
 
 def put_picture(authored: Authored, path: str, data: bytes, *, actor: User) -> str:
