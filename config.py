@@ -90,12 +90,19 @@ class Config:
     LMS_FORM_LIMIT = env("LMS_FORM_LIMIT", "10 per minute;100 per hour")
 
     LMS_PLUGINS = env_list(
-        "LMS_PLUGINS", ["catalog", "enrolment", "quizzes", "certificates", "reports", "sso"]
+        "LMS_PLUGINS",
+        ["catalog", "enrolment", "quizzes", "certificates", "reports", "authoring", "sso"],
     )
     LMS_DISABLED_PLUGINS = env_list("LMS_DISABLED_PLUGINS", [])
     LMS_ENTRY_POINT_PLUGINS = env_bool("LMS_ENTRY_POINT_PLUGINS", True)
 
     LMS_COURSES_DIR = env("LMS_COURSES_DIR", str(BASE_DIR / "courses"))
+    # Authoring in the browser: the largest file of a draft (a picture, a Markdown file), the
+    # largest ZIP upload, how many files and how many bytes a ZIP may unpack to.
+    LMS_AUTHORING_MAX_FILE_BYTES = env_int("LMS_AUTHORING_MAX_FILE_BYTES", 2 * 1024 * 1024)
+    LMS_AUTHORING_MAX_ZIP_BYTES = env_int("LMS_AUTHORING_MAX_ZIP_BYTES", 20 * 1024 * 1024)
+    LMS_AUTHORING_MAX_FILES = env_int("LMS_AUTHORING_MAX_FILES", 2000)
+    LMS_AUTHORING_MAX_UNPACKED_BYTES = env_int("LMS_AUTHORING_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
     LMS_DEMO = env_bool("LMS_DEMO", False)
     LMS_HSTS = env_bool("LMS_HSTS", False)
     LMS_HSTS_MAX_AGE = env_int("LMS_HSTS_MAX_AGE", 63072000)

@@ -10,12 +10,13 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from lms import events, mail
+from lms import audit, events, mail
 from lms.auth import services as auth_services
 from lms.auth.passwords import password_problem
 from lms.backup import BackupError, backup, restore
 from lms.content import check_courses
 from lms.content.documents import errors
+from lms.content.models import MANAGED_IN_COURSES, Course
 from lms.content.sync import sync_courses
 from lms.deploy import deploy_problems
 from lms.extensions import db
@@ -165,6 +166,37 @@ def sync_courses_command(path: Path | None) -> None:
         click.echo(str(result))
     if any(result.outcome == "refused" for result in results):
         sys.exit(1)
+
+
+@lms_cli.command("take-over-course")
+@click.argument("slug")
+@click.option(
+    "--to-git",
+    "to_git",
+    is_flag=True,
+    help="Manage the course from courses/SLUG (under git) again instead of in the app.",
+)
+def take_over_course_command(slug: str, to_git: bool) -> None:
+    """Let the sync store SLUG from courses/ again after it was managed in the app."""
+    if not to_git:
+        raise click.UsageError(
+            "say where to: --to-git (an educator moves a course into the app with the "
+            "'Import into the app' button on its page under /educator/courses/)"
+        )
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    if course is None:
+        raise click.ClickException(f"no course {slug!r}")
+    if course.managed_in == MANAGED_IN_COURSES:
+        click.echo(f"{slug} is managed from courses/ already.")
+        return
+    course.managed_in = MANAGED_IN_COURSES
+    audit.record("content.course_taken_over", course=slug, managed_in=MANAGED_IN_COURSES)
+    db.session.commit()
+    click.echo(
+        f"{slug} is managed from courses/{slug} now: sync-courses stores it from there. "
+        "The draft made in the app is kept, read-only: download it as a ZIP from "
+        f"/educator/courses/{slug}/ and commit it under courses/ to carry on from it."
+    )
 
 
 @lms_cli.command("backup")

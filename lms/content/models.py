@@ -16,6 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.extensions import db
 from lms.models import utcnow
 
+MANAGED_IN_COURSES = "courses"
+MANAGED_IN_APP = "app"
+
 
 class Course(db.Model):
     __tablename__ = "content_course"
@@ -29,6 +32,12 @@ class Course(db.Model):
         ForeignKey("content_version.id", use_alter=True)
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where the course's text is kept: "courses" (the courses/ folder, usually under git,
+    # loaded by the sync) or "app" (the draft workspace of the authoring plugin). The sync
+    # refuses to overwrite a course managed in the app.
+    managed_in: Mapped[str] = mapped_column(
+        String(10), default=MANAGED_IN_COURSES, server_default=MANAGED_IN_COURSES
+    )
 
     latest_version: Mapped[CourseVersion | None] = relationship(
         foreign_keys=[latest_version_id], post_update=True
@@ -68,6 +77,9 @@ class CourseVersion(db.Model):
     translations: Mapped[dict] = mapped_column(JSON)
     # Lower-cased text of titles and summaries in every language, for catalogue search.
     search_text: Mapped[str] = mapped_column(Text)
+    # What changed since the version before, in the publishing educator's words (versions
+    # published in the app); shown to learners asked to re-take modules after a major one.
+    change_note: Mapped[str | None] = mapped_column(Text)
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])

@@ -4,7 +4,8 @@ Each course is synced in its own transaction. A course that does not check is re
 its problems and the version already stored keeps serving. An unchanged course (same content
 hash) is a no-op. A version row, once stored, is never changed or deleted: learners' records
 point at it. Changing a course's files without bumping ``version`` is refused, so a version
-number always names exactly one text.
+number always names exactly one text. A course managed in the app (``Course.managed_in``) is
+refused too: the authoring plugin publishes it through :func:`stage_version`, the same code.
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from sqlalchemy.exc import IntegrityError
 from lms.content.documents import CourseDoc, QuestionDoc
 from lms.content.files import disk_path
 from lms.content.loader import course_folders, load_course
-from lms.content.models import Asset, Course, CourseVersion, Module, Question, Quiz
+from lms.content.models import (
+    MANAGED_IN_APP,
+    Asset,
+    Course,
+    CourseVersion,
+    Module,
+    Question,
+    Quiz,
+)
 from lms.extensions import db
 
 
@@ -204,28 +213,56 @@ def _course_for_update(slug: str) -> Course:
     return course
 
 
+def _managed_in_app(slug: str) -> str:
+    return (
+        f"managed in the app (its draft and newer versions are made there), so courses/{slug} "
+        f"may not overwrite it; to manage it from courses/ again run "
+        f"`flask lms take-over-course {slug} --to-git` (download the app's draft as a ZIP "
+        "first), or remove the folder"
+    )
+
+
+def stage_version(
+    doc: CourseDoc, folder: Path, *, from_app: bool = False
+) -> tuple[SyncResult, CourseVersion | None]:
+    """Add ``doc`` (loaded from ``folder``, which holds its pictures) to the session as a new
+    version of its course, flushed but not committed; the caller commits or rolls back, so
+    a publish can add its own rows to the same transaction.
+
+    Returns the result and the new version, or None with an "unchanged" or "refused" result
+    (the session may then hold a locked course row: roll back). ``from_app``: the authoring
+    plugin publishes a course managed in the app; the sync (False) refuses such a course.
+    Raises IntegrityError when another process stored the same version first.
+    """
+    course = _course_for_update(doc.slug)
+    existing = db.session.scalar(
+        select(CourseVersion).where(
+            CourseVersion.course_id == course.id,
+            CourseVersion.content_hash == doc.content_hash,
+        )
+    )
+    if existing is not None:
+        return SyncResult(doc.slug, "unchanged", doc.version), None
+    if not from_app and course.managed_in == MANAGED_IN_APP:
+        return SyncResult(doc.slug, "refused", doc.version, [_managed_in_app(doc.slug)]), None
+    refusal = _refusal(doc, course)
+    if refusal:
+        return SyncResult(doc.slug, "refused", doc.version, [refusal]), None
+    version = build_version(doc, course, folder)
+    db.session.add(version)
+    db.session.flush()
+    course.latest_version_id = version.id
+    if doc.status == "published":
+        course.published_version_id = version.id
+    return SyncResult(doc.slug, "new", doc.version), version
+
+
 def sync_course(doc: CourseDoc, folder: Path) -> SyncResult:
     try:
-        course = _course_for_update(doc.slug)
-        existing = db.session.scalar(
-            select(CourseVersion).where(
-                CourseVersion.course_id == course.id,
-                CourseVersion.content_hash == doc.content_hash,
-            )
-        )
-        if existing is not None:
+        result, version = stage_version(doc, folder)
+        if version is None:
             db.session.rollback()
-            return SyncResult(doc.slug, "unchanged", doc.version)
-        refusal = _refusal(doc, course)
-        if refusal:
-            db.session.rollback()
-            return SyncResult(doc.slug, "refused", doc.version, [refusal])
-        version = build_version(doc, course, folder)
-        db.session.add(version)
-        db.session.flush()
-        course.latest_version_id = version.id
-        if doc.status == "published":
-            course.published_version_id = version.id
+            return result
         db.session.commit()
     except IntegrityError:
         # Another process stored the same version first: nothing is lost, nothing to do.
@@ -234,7 +271,7 @@ def sync_course(doc: CourseDoc, folder: Path) -> SyncResult:
     except Exception:
         db.session.rollback()
         raise
-    return SyncResult(doc.slug, "new", doc.version)
+    return result
 
 
 def sync_courses(root: Path) -> list[SyncResult]:

@@ -1,7 +1,7 @@
 """sso: linked identities, the per-centre SSO-only policy, accepted SAML assertions
 
 Revision ID: 0013_sso
-Revises: 0011_open_badges
+Revises: 0012_authoring
 Create Date: 2026-11-30 10:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_sso'
-down_revision = '0011_open_badges'
+down_revision = '0012_authoring'
 branch_labels = None
 depends_on = None
 

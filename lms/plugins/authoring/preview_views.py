@@ -1,0 +1,115 @@
+"""The draft as learners will see it, in either language: the course page, each module and
+each quiz. Answering a previewed quiz shows the feedback and stores nothing."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_babel import format_percent
+from markupsafe import Markup
+
+from lms.access import roles_required
+from lms.plugins.authoring import checking, preview
+from lms.plugins.authoring.blueprint import bp
+from lms.plugins.authoring.forms import PreviewQuizForm
+from lms.plugins.authoring.views import AUTHORS, authored_or_404, lang
+
+LANGS = "<any(en, sv):preview_lang>"
+
+
+def _loaded(course: str):
+    authored = authored_or_404(course)
+    if authored.workspace is None:
+        abort(404)
+    return authored, checking.load_draft(authored.workspace)
+
+
+def _render(template: str, authored, loaded, preview_lang: str, status: int = 200, **context):
+    if loaded.doc is None:
+        return render_template(
+            "authoring/preview_blocked.html", authored=authored, loaded=loaded
+        ), 409
+    doc = loaded.doc
+
+    def lang_attr(language: str) -> Markup:
+        """` lang="sv"` when the content is not in the page's UI language."""
+        return Markup(' lang="%s"') % language if language != lang() else Markup("")
+
+    def content_lang(translations) -> str:
+        return preview_lang if preview_lang in translations else doc.language
+
+    return render_template(
+        template,
+        authored=authored,
+        doc=doc,
+        preview_lang=preview_lang,
+        lang_attr=lang_attr,
+        content_lang=content_lang,
+        rewrite=lambda html: preview.rewrite(html, doc.slug, preview_lang),
+        **context,
+    ), status
+
+
+@bp.route(f"/<course>/preview/{LANGS}/")
+@roles_required(*AUTHORS)
+def preview_course(course: str, preview_lang: str):
+    authored, loaded = _loaded(course)
+    return _render("authoring/preview_course.html", authored, loaded, preview_lang)
+
+
+@bp.route(f"/<course>/preview/{LANGS}/<module>/")
+@roles_required(*AUTHORS)
+def preview_module(course: str, preview_lang: str, module: str):
+    authored, loaded = _loaded(course)
+    found = loaded.doc.module(module) if loaded.doc else None
+    if loaded.doc is not None and found is None:
+        abort(404)
+    modules = loaded.doc.modules if loaded.doc else ()
+    index = modules.index(found) if found else 0
+    return _render(
+        "authoring/preview_module.html",
+        authored,
+        loaded,
+        preview_lang,
+        module=found,
+        before=modules[index - 1] if index > 0 else None,
+        after=modules[index + 1] if index + 1 < len(modules) else None,
+        quiz=loaded.doc.quiz_for_module(found.number) if found else None,
+    )
+
+
+@bp.route(f"/<course>/preview/{LANGS}/quiz/<quiz>/", methods=["GET", "POST"])
+@roles_required(*AUTHORS)
+def preview_quiz(course: str, preview_lang: str, quiz: str):
+    authored, loaded = _loaded(course)
+    found = loaded.doc.quiz(quiz) if loaded.doc else None
+    if loaded.doc is not None and found is None:
+        abort(404)
+    form = PreviewQuizForm()
+    picks = None
+    if found is not None and form.validate_on_submit():
+        questions = found.translated(preview_lang).questions
+        picks = preview.read_picks(questions, request.form)
+    questions, percent = (
+        preview.question_views(found, preview_lang, course, picks) if found else ([], None)
+    )
+    module = (
+        next((m for m in loaded.doc.modules if m.number == found.module_number), None)
+        if found
+        else None
+    )
+    return _render(
+        "authoring/preview_quiz.html",
+        authored,
+        loaded,
+        preview_lang,
+        quiz=found,
+        module=module,
+        form=form,
+        questions=questions,
+        answered=picks is not None,
+        percent=percent,
+        percent_text=format_percent(percent / 100, format="#,##0.#%")
+        if percent is not None
+        else "",
+        pass_mark_text=format_percent(found.pass_mark / 100, format="#,##0.#%") if found else "",
+    )

@@ -1,0 +1,58 @@
+"""The draft as learners will see it, in both languages; answering a previewed quiz shows the
+feedback and stores nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from lms.extensions import db
+from tests.authoring.conftest import MODULE, PNG, SLUG, save, text_of, upload_picture
+
+BASE = f"/educator/courses/{SLUG}/preview"
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def test_course_and_module_pages_in_both_languages(as_educator, app_course):
+    upload_picture(as_educator, PNG, "shipper.png")
+    module = MODULE + "\n![A dry shipper](images/shipper.png)\n\n[The quiz](01-receiving.quiz.md)\n"
+    save(as_educator, "01-receiving.md", module)
+    course = as_educator.get(f"{BASE}/en/")
+    assert course.status_code == 200
+    assert "Receiving a cell product" in text_of(course)
+    assert "Ends with a quiz" in text_of(course)
+    page = as_educator.get(f"{BASE}/en/receiving/")
+    html = page.get_data(as_text=True)
+    assert "<strong>dry shipper</strong>" in html
+    assert f'src="/educator/courses/{SLUG}/raw/images/shipper.png"' in html
+    assert f'href="{BASE}/en/quiz/receiving/"' in html
+    assert "/courses/cell-handling/assets/" not in html
+    swedish = as_educator.get(f"{BASE}/sv/quiz/receiving/")
+    assert "Vem signerar för försändelsen?" in text_of(swedish)
+    assert 'lang="sv"' in swedish.get_data(as_text=True)  # Swedish content in an English UI
+    assert as_educator.get(f"{BASE}/de/").status_code == 404
+    assert as_educator.get(f"{BASE}/en/no-such-module/").status_code == 404
+
+
+def test_answering_a_previewed_quiz_stores_nothing(as_educator, app_course):
+    before = row_counts()
+    page = as_educator.post(f"{BASE}/sv/quiz/receiving/", data={"q1": "1", "q2": ["0", "2"]})
+    text = text_of(page)
+    assert page.status_code == 200
+    assert "Would not pass" in text
+    assert "Score: 50%" in text
+    assert "Bara utbildad personal får ta emot en cellprodukt." in text  # the explanation
+    assert "Nothing was stored." in text
+    assert row_counts() == before
+
+
+def test_a_draft_with_errors_cannot_be_previewed(as_educator, app_course):
+    save(as_educator, "01-receiving.md", MODULE.replace("minutes: 10", "minutes: -1"))
+    page = as_educator.get(f"{BASE}/en/receiving/")
+    assert page.status_code == 409
+    assert "The draft cannot be previewed yet" in text_of(page)
