@@ -52,7 +52,7 @@ def test_a_picture_is_stored_and_served_to_its_owners_only(app, as_educator, app
         (b"<html><script>alert(1)</script></html>", "photo.png", "is not a PNG picture"),
         (PNG, "photo.jpg", "is not a JPG picture"),
         (b"GIF89a" + b"\x00" * 20, "notes.txt", "Pictures go in the images/ folder"),
-        (ACTIVE_SVG, "chart.svg", "the SVG picture has scripts"),
+        (ACTIVE_SVG, "chart.svg", "the SVG picture has a script"),
     ],
 )
 def test_a_picture_of_the_wrong_type_is_refused(as_educator, new_course, data, filename, says):
@@ -120,7 +120,7 @@ REFUSED = {
     "case duplicate": (make_zip([("course.md", b"x"), ("Course.md", b"y")]), "twice"),
     "fake picture": (make_zip([("course.md", b"x"), ("images/a.png", b"MZ\x90")]), "not a PNG"),
     "not a zip": (b"PK\x03\x04 this is not really a zip", "not a ZIP"),
-    "active svg": (make_zip([("course.md", b"x"), ("images/c.svg", ACTIVE_SVG)]), "has scripts"),
+    "active svg": (make_zip([("course.md", b"x"), ("images/c.svg", ACTIVE_SVG)]), "has a script"),
     "oversized": (b"PK" + b"\0" * (65 * 1024), "larger than"),
 }
 

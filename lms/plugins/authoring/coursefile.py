@@ -74,7 +74,9 @@ def new_course_md(
     owner: str,
     description: str,
 ) -> str:
-    """The course.md of a new course: a draft, version 1.0.0, its creator as owner."""
+    """The course.md of a new course: a draft, version 1.0.0, its creator as owner, and a
+    description that already carries the precedence note the checker requires
+    (:data:`lms.content.lint.PRECEDENCE`), in the course's language."""
     values = {
         "title": title,
         "summary": summary,
@@ -86,4 +88,15 @@ def new_course_md(
         "owners": [owner.lower()],
     }
     front = yaml.safe_dump(values, allow_unicode=True, sort_keys=False)
-    return f"---\n{front}---\n{description.strip()}\n"
+    note = PRECEDENCE_NOTE.get(language, PRECEDENCE_NOTE["en"])
+    return f"---\n{front}---\n{description.strip()}\n\n{note}\n"
+
+
+# The note every course description carries (the checker refuses a course without it).
+PRECEDENCE_NOTE = {
+    "en": "The SmPC and local procedures (SOPs) always take precedence over this course. Where "
+    "they differ from what you read here, follow the SmPC and the procedure.",
+    "sv": "Produktresumén (SmPC) och sjukhusets lokala rutiner (SOP:er) har alltid företräde "
+    "framför den här kursen. Om de skiljer sig från det du läser här följer du produktresumén "
+    "och rutinen.",
+}

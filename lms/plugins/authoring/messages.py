@@ -54,6 +54,22 @@ _TEMPLATES: list[tuple[str, str]] = [
         N_("translation of %(name)s, which does not exist"),
     ),
     (
+        r"the course description must say that the SmPC and local procedures take precedence "
+        r"over the course \(a sentence with 'SmPC' and 'precedence'\)",
+        N_(
+            "the course description must say that the SmPC and local procedures take "
+            "precedence over the course (a sentence with 'SmPC' and 'precedence')"
+        ),
+    ),
+    (
+        r"the Swedish course description must say that the SmPC and local procedures take "
+        r"precedence over the course \(a sentence with 'produktresumén' and 'företräde'\)",
+        N_(
+            "the Swedish course description must say that the SmPC and local procedures take "
+            "precedence over the course (a sentence with 'produktresumén' and 'företräde')"
+        ),
+    ),
+    (
         r"the SVG picture has scripts, event handlers or external links",
         N_("the SVG picture has scripts, event handlers or external links"),
     ),
