@@ -72,6 +72,10 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=env_int("LMS_REMEMBER_DAYS", 14))
     PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("LMS_SESSION_HOURS", 12))
 
+    # Request bodies larger than this are refused (413) before they are read. Above the CSV
+    # import's own limit (LMS_CSV_MAX_BYTES) and room for a picture upload.
+    MAX_CONTENT_LENGTH = env_int("LMS_MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+
     # CSRF tokens live as long as the session, so a slow quiz-taker keeps their answers.
     WTF_CSRF_TIME_LIMIT = None
     WTF_I18N_ENABLED = True

@@ -22,6 +22,7 @@ from lms.content.documents import CourseDoc, QuestionDoc
 from lms.content.loader import course_folders, load_course
 from lms.content.models import Asset, Course, CourseVersion, Module, Question, Quiz
 from lms.extensions import db
+from lms.text import nfc
 
 
 @dataclass
@@ -109,7 +110,7 @@ def build_version(doc: CourseDoc, course: Course, folder: Path) -> CourseVersion
             lang: {"title": t.title, "summary": t.summary, "description_html": t.description_html}
             for lang, t in doc.translations.items()
         },
-        search_text=" ".join(search).lower(),
+        search_text=nfc(" ".join(search)).lower(),
     )
     modules_by_number = {}
     for m in doc.modules:
