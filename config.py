@@ -113,6 +113,11 @@ class Config:
     LMS_CERT_SIGNING_KEY = env("LMS_CERT_SIGNING_KEY")
     LMS_VERIFY_LIMIT = env("LMS_VERIFY_LIMIT", "30 per minute;300 per hour")
     LMS_EXPIRY_WARNING_DAYS = env_int("LMS_EXPIRY_WARNING_DAYS", 60)
+    # Where the certificate PDF finds the Noto fonts for names DejaVu (bundled) cannot print:
+    # Debian's fonts-noto-core and fonts-noto-cjk put them here. Colon-separated.
+    LMS_CERT_FONT_DIRS = env(
+        "LMS_CERT_FONT_DIRS", "/usr/share/fonts/truetype/noto:/usr/share/fonts/opentype/noto"
+    )
 
     MAIL_SERVER = env("LMS_MAIL_SERVER", "")
     MAIL_PORT = env_int("LMS_MAIL_PORT", 587)

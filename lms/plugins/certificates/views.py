@@ -27,7 +27,7 @@ from markupsafe import Markup
 from lms.access import login_required, public, roles_required
 from lms.extensions import limiter
 from lms.models import Role
-from lms.plugins.certificates import codes, documents, pdf, services, signing
+from lms.plugins.certificates import codes, documents, fonts, pdf, services, signing
 from lms.plugins.certificates.forms import RevokeForm
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
@@ -76,7 +76,21 @@ def pdf_file(code: str):
     moved = _canonical(certificate, code, "certificates.pdf")
     if moved:
         return moved
-    body = pdf.render(certificate, services.verification_url(certificate))
+    try:
+        body = pdf.render(certificate, services.verification_url(certificate))
+    except fonts.MissingGlyphs as missing:
+        # A blank where a name should be is a false certificate: refuse, and tell the
+        # operators which characters need a font (LMS_CERT_FONT_DIRS).
+        current_app.logger.error(
+            "certificate %s: no font has %s; the PDF was refused",
+            codes.display(certificate.code),
+            fonts.code_points(missing.characters),
+        )
+        return render_template(
+            "certificates/unprintable.html",
+            code=codes.display(certificate.code),
+            characters=fonts.code_points(missing.characters),
+        ), 422
     response = Response(body, mimetype="application/pdf")
     filename = f"certificate-{codes.display(certificate.code)}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
