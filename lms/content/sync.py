@@ -18,10 +18,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lms import events
 from lms.content.documents import CourseDoc, QuestionDoc
 from lms.content.loader import course_folders, load_course
 from lms.content.models import Asset, Course, CourseVersion, Module, Question, Quiz
 from lms.extensions import db
+from lms.models import utcnow
 from lms.text import nfc
 
 
@@ -43,11 +45,14 @@ def semver(version: str) -> tuple[int, int, int]:
 
 
 def _question_payload(question: QuestionDoc) -> dict:
-    return {
+    payload = {
         "stem": question.stem_html,
         "choices": [[c.html, c.correct] for c in question.choices],
         "explanation": question.explanation_html,
     }
+    if question.tip_html:  # only then: the hashes of versions stored before stay the same
+        payload["tip"] = question.tip_html
+    return payload
 
 
 def module_hash(doc: CourseDoc, number: int) -> str:
@@ -69,12 +74,14 @@ def _question_row(question: QuestionDoc, translations: dict[str, QuestionDoc]) -
         stem_html=question.stem_html,
         stem_text=question.stem_text,
         explanation_html=question.explanation_html,
+        tip_html=question.tip_html,
         multiple=question.multiple,
         choices=[{"html": c.html, "text": c.text, "correct": c.correct} for c in question.choices],
         translations={
             lang: {
                 "stem_html": q.stem_html,
                 "explanation_html": q.explanation_html,
+                "tip_html": q.tip_html,
                 "choices": [c.html for c in q.choices],
             }
             for lang, q in translations.items()
@@ -140,6 +147,7 @@ def build_version(doc: CourseDoc, course: Course, folder: Path) -> CourseVersion
             shuffle=q.shuffle,
             questions_per_attempt=q.questions_per_attempt,
             partial_credit=q.partial_credit,
+            show_answers=q.show_answers,
             translations={lang: {"title": t.title} for lang, t in q.translations.items()},
             module=modules_by_number.get(q.module_number) if q.module_number else None,
         )
@@ -217,6 +225,7 @@ def sync_course(doc: CourseDoc, folder: Path) -> SyncResult:
         if doc.status == "published":
             course.published_version_id = version.id
         db.session.commit()
+        published = (course.id, version.id) if doc.status == "published" else None
     except IntegrityError:
         # Another process stored the same version first: nothing is lost, nothing to do.
         db.session.rollback()
@@ -224,6 +233,12 @@ def sync_course(doc: CourseDoc, folder: Path) -> SyncResult:
     except Exception:
         db.session.rollback()
         raise
+    if published is not None:
+        course_id, version_id = published
+        events.emit(
+            events.version_published,
+            events.VersionPublished(course_id=course_id, version_id=version_id, at=utcnow()),
+        )
     return SyncResult(doc.slug, "new", doc.version)
 
 

@@ -51,7 +51,6 @@ def on_quiz_passed(sender, payload: events.QuizPassed, **_extra) -> None:
 def on_ensure_enrolment(sender, payload: events.EnrolmentRequest, **_extra) -> int | None:
     enrolment = services.active_enrolment(payload.user_id, payload.course_id)
     if enrolment is not None:
-        versions.follow_minor(enrolment)
         return enrolment.id
     if not payload.enrol_if_open:
         return None
