@@ -126,3 +126,23 @@ def test_others_may_not_grant(client, auth, make_user, locked_out, outsider):
     assert "Lena Learner" not in listing.get_data(as_text=True)
     assert db.session.scalar(select(AuditEvent.id).where(
         AuditEvent.action == "quiz.attempts_granted")) is None  # fmt: skip
+
+
+def test_the_learners_data_download_holds_attempts_and_grants(client, auth, make_user, locked_out):
+    _version, quiz, learner = locked_out
+    auth.login(make_user(role=Role.site_admin))
+    client.post(f"/quizzes/extra-attempts/{quiz.id}/{learner.id}",
+                data={"extra": "2", "reason": "New staff, first week"})  # fmt: skip
+    auth.logout()
+    auth.login(learner)
+    data = client.post("/auth/my-data.json").get_json()["quizzes"]
+    assert [a["number"] for a in data["attempts"]] == [1, 2]
+    first = data["attempts"][0]
+    assert (first["course"], first["quiz"], first["version"]) == ("test-course", quiz.slug, "1.0.0")
+    assert first["passed"] is False
+    assert set(first["answers"]) == {str(q.id) for q in quiz.questions}
+    assert data["extra_attempts"] == [
+        {**{k: first[k] for k in ("course", "version", "quiz")}, "extra": 2,
+         "reason": "New staff, first week", "granted_at": data["extra_attempts"][0]["granted_at"]}
+    ]  # fmt: skip
+    assert "correct" not in str(data)

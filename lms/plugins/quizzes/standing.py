@@ -1,4 +1,5 @@
-"""Where learners stand in quizzes, for other pages: a panel's status, completion blockers."""
+"""Where learners stand in quizzes, for other parts: a panel's status, completion blockers,
+the person's own attempts in their data download."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import case, exists, func, select
 
 from lms import events
-from lms.content.models import Quiz
+from lms.content.models import Course, CourseVersion, Quiz
 from lms.extensions import db
-from lms.plugins.quizzes.models import Attempt
+from lms.plugins.quizzes.models import Attempt, AttemptGrant
 from lms.plugins.quizzes.services import locale
 
 
@@ -50,3 +51,57 @@ def completion_blockers(sender, payload: events.CompletionQuery) -> list[str]:
     )
     lang = locale()
     return [_("Final quiz not passed: %(title)s", title=quiz.title_in(lang)) for quiz in quizzes]
+
+
+def on_personal_data(sender, payload: events.PersonalDataRequest) -> tuple[str, dict]:
+    """Receiver: the person's quiz attempts (their own answers as choice numbers, never the
+    key) and the extra attempts granted them, for their data download (GDPR art. 15)."""
+    where = (
+        select(Quiz.id, Quiz.slug, CourseVersion.version, Course.slug.label("course"))
+        .join(CourseVersion, CourseVersion.id == Quiz.version_id)
+        .join(Course, Course.id == CourseVersion.course_id)
+        .subquery()
+    )
+
+    def place(quiz_id: int) -> dict:
+        row = places[quiz_id]
+        return {"course": row.course, "version": row.version, "quiz": row.slug}
+
+    attempts = list(
+        db.session.scalars(
+            select(Attempt).where(Attempt.user_id == payload.user_id).order_by(Attempt.id)
+        )
+    )
+    grants = list(
+        db.session.scalars(
+            select(AttemptGrant)
+            .where(AttemptGrant.user_id == payload.user_id)
+            .order_by(AttemptGrant.id)
+        )
+    )
+    ids = {a.quiz_id for a in attempts} | {g.quiz_id for g in grants}
+    places = {row.id: row for row in db.session.execute(select(where).where(where.c.id.in_(ids)))}
+    return "quizzes", {
+        "attempts": [
+            {
+                **place(a.quiz_id),
+                "number": a.number,
+                "status": a.status,
+                "started_at": a.started_at.isoformat(),
+                "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+                "score_percent": a.score_percent,
+                "passed": a.passed,
+                "answers": a.answers,
+            }
+            for a in attempts
+        ],
+        "extra_attempts": [
+            {
+                **place(g.quiz_id),
+                "granted_at": g.granted_at.isoformat(),
+                "extra": g.extra,
+                "reason": g.reason,
+            }
+            for g in grants
+        ],
+    }
