@@ -32,7 +32,7 @@ def old_rows(known, make_user, records):
         user = make_user(email=email, centre="skane", profession=Profession.other)
         records.enrol(user, known.b1)
         if postgres:
-            name = name.replace("\x00", "")  # PostgreSQL cannot hold a NUL in text
+            name = name.replace("\x00", "\x01")  # PostgreSQL cannot hold a NUL in text
         db.session.execute(update(User).where(User.id == user.id).values(name=name))
     db.session.commit()
     return known
