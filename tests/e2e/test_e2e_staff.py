@@ -61,8 +61,13 @@ def test_educator_previews_a_draft_that_learners_do_not_see(page_for, axe_source
 def test_centre_admin_pages_pass_axe(page_for, axe_source, locale):
     page = page_for(locale)
     login(page, "centre-admin@example.com")
-    paths = ("/quizzes/extra-attempts", "/centre/", "/centre/people", "/centre/assignments",
-             "/centre/import")  # fmt: skip  (the import page last: its form is sent below)
+    paths = (
+        "/quizzes/extra-attempts",
+        "/centre/",
+        "/centre/people",
+        "/centre/assignments",
+        "/centre/import",
+    )  # fmt: skip  (the import page last: its form is sent below)
     for path in paths:
         page.goto(path)
         assert page.locator("h1").count() == 1
