@@ -67,7 +67,7 @@ def test_centre_admin_pages_pass_axe(page_for, axe_source, locale):
         "/centre/people",
         "/centre/assignments",
         "/centre/import",
-    )  # fmt: skip  (the import page last: its form is sent below)
+    )  # the import page last: its form is sent below
     for path in paths:
         page.goto(path)
         assert page.locator("h1").count() == 1
