@@ -72,6 +72,10 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=env_int("LMS_REMEMBER_DAYS", 14))
     PERMANENT_SESSION_LIFETIME = timedelta(hours=env_int("LMS_SESSION_HOURS", 12))
 
+    # Request bodies larger than this are refused (413) before they are read. Above the CSV
+    # import's own limit (LMS_CSV_MAX_BYTES) and room for a picture upload.
+    MAX_CONTENT_LENGTH = env_int("LMS_MAX_CONTENT_LENGTH", 16 * 1024 * 1024)
+
     # CSRF tokens live as long as the session, so a slow quiz-taker keeps their answers.
     WTF_CSRF_TIME_LIMIT = None
     WTF_I18N_ENABLED = True
@@ -126,6 +130,11 @@ class Config:
     LMS_CERT_SIGNING_KEY = env("LMS_CERT_SIGNING_KEY")
     LMS_VERIFY_LIMIT = env("LMS_VERIFY_LIMIT", "30 per minute;300 per hour")
     LMS_EXPIRY_WARNING_DAYS = env_int("LMS_EXPIRY_WARNING_DAYS", 60)
+    # Where the certificate PDF finds the Noto fonts for names DejaVu (bundled) cannot print:
+    # Debian's fonts-noto-core and fonts-noto-cjk put them here. Colon-separated.
+    LMS_CERT_FONT_DIRS = env(
+        "LMS_CERT_FONT_DIRS", "/usr/share/fonts/truetype/noto:/usr/share/fonts/opentype/noto"
+    )
 
     MAIL_SERVER = env("LMS_MAIL_SERVER", "")
     MAIL_PORT = env_int("LMS_MAIL_PORT", 587)

@@ -1,7 +1,8 @@
 """Benchmark: quiz submissions against a bare Flask route, both under gunicorn, in one run.
 
-One "submission" is what a learner's browser does: GET the quiz form (which starts the
-attempt) and POST the answers (graded, stored, ``quiz_passed`` sent). Rounds alternate the
+One "submission" is what a learner's browser does: POST the quiz's start button (which
+starts the attempt), GET the form and POST the answers (graded, stored, ``quiz_passed``
+sent). Rounds alternate the
 bare route ``/__bench/bare`` (from benchmarks/bench_wsgi.py) and submissions, each client
 thread as its own learner. It prints per-round rates and the median ratio
 submissions/bare (target 0.2; printed, not enforced), then checks the database: every
@@ -103,11 +104,18 @@ class Learner(Browser):
     counts), in Swedish, taking the quiz again and again."""
 
     failure = ""
+    token = ""
 
     def submit(self, url: str) -> int | None:
-        """GET the form and POST an answer to every question; the attempt id when the
-        server acknowledged it (303), else None (``self.failure`` says why)."""
-        status, _headers, page, _tries = self.request("GET", url + "?again=1")  # even after a pass
+        """Start, GET the form and POST an answer to every question; the attempt id when
+        the server acknowledged it (303), else None (``self.failure`` says why)."""
+        if not self.token:  # the session's CSRF token, from any page
+            self.token = TOKEN_RE.search(self.request("GET", url)[2]).group(1)
+        status = self.request("POST", url + "start", {"csrf_token": self.token})[0]
+        if status != 303:  # also after a pass
+            self.failure = f"POST start {status}"
+            return None
+        status, _headers, page, _tries = self.request("GET", url)
         if status != 200 or "attempt_id" not in page:
             self.failure = f"GET {status}"
             return None

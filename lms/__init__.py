@@ -25,7 +25,7 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
     """Build an app. ``config``: a config class, its name, or a mapping of overrides on top
     of the testing config (for tests)."""
     from config import TestingConfig
-    from lms import cli, core, mail, records, security
+    from lms import cli, core, mail, params, records, security
     from lms.auth import bp as auth_bp
     from lms.auth import panels as auth_panels
     from lms.auth.admin import bp as admin_bp
@@ -67,6 +67,7 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
     login_manager.login_message_category = "info"
     security.init_app(app)
     mail.init_app(app)
+    params.init_app(app)  # before any route: it sets the ``int`` converter
 
     app.register_blueprint(core.bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")

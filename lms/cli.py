@@ -159,7 +159,8 @@ def check_courses_command(path: Path | None) -> None:
 @lms_cli.command("sync-courses")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def sync_courses_command(path: Path | None) -> None:
-    """Load checked courses into the database; refuse those that do not check."""
+    """Load checked courses into the database; refuse those that do not check. Learners
+    part-way through a course move to its new patch or minor version."""
     root = path or Path(current_app.config["LMS_COURSES_DIR"])
     results = sync_courses(root)
     for result in results:

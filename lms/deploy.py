@@ -90,6 +90,8 @@ def deploy_problems(config) -> list[str]:
     certificates_on = "certificates" in config.get("LMS_PLUGINS", []) and (
         "certificates" not in config.get("LMS_DISABLED_PLUGINS", [])
     )
+    if certificates_on:
+        problems.extend(font_problems(config))
     if certificates_on and not config.get("LMS_CERT_SIGNING_KEY"):
         problems.append(
             "LMS_CERT_SIGNING_KEY is not set: certificates are signed with a key derived from "
@@ -101,6 +103,24 @@ def deploy_problems(config) -> list[str]:
             "Open Badges credentials (signed as did:web on it) are not issued without it"
         )
     return problems
+
+
+def font_problems(config) -> list[str]:
+    """Names in Arabic, Chinese, Ethiopic ... need the Noto fonts on the server; without
+    them such a certificate's PDF is refused (never printed with a blank name)."""
+    from pathlib import Path
+
+    dirs = [Path(d) for d in str(config.get("LMS_CERT_FONT_DIRS") or "").split(":") if d]
+    wanted = {
+        "NotoSansArabic-Regular.ttf": "fonts-noto-core",
+        "NotoSansCJK-Bold.ttc": "fonts-noto-cjk",
+    }
+    return [
+        f"{name} is not in LMS_CERT_FONT_DIRS: install {package}, or certificates whose names "
+        "need it are refused"
+        for name, package in wanted.items()
+        if not any((d / name).is_file() for d in dirs)
+    ]
 
 
 def assert_production_ready(config) -> None:

@@ -55,11 +55,21 @@ certificate_revoked = signals.signal(
 ensure_enrolment = signals.signal(
     "ensure-enrolment",
     doc=(
-        "Sent by a plugin that needs the learner enrolled, e.g. quizzes when a learner opens a "
-        "quiz. Payload: EnrolmentRequest. The enrolment plugin returns the enrolment id, "
-        "enrolling the learner first when ``enrol_if_open`` is set and the course is open; "
-        "it returns None when the learner is not (and may not become) enrolled. No receiver "
-        "(enrolment switched off) means the caller decides alone."
+        "Sent by a plugin that needs the learner enrolled, e.g. quizzes when a learner starts "
+        "a quiz. Payload: EnrolmentRequest. The enrolment plugin returns the enrolment id, "
+        "enrolling the learner first when ``enrol_if_open`` is set (only ever from a POST) and "
+        "the course is open; without it nothing is written. It returns None when the learner "
+        "is not (and may not become) enrolled. No receiver (enrolment switched off) means the "
+        "caller decides alone."
+    ),
+)
+version_published = signals.signal(
+    "version-published",
+    doc=(
+        "Sent by the content sync (``flask lms sync-courses``, outside any request) after a "
+        "new course version is stored as the published one. Payload: VersionPublished. The "
+        "enrolment plugin moves unfinished enrolments of the same major version onto it "
+        "then, so no page a learner opens has to write."
     ),
 )
 course_page_panels = signals.signal(
@@ -252,6 +262,13 @@ class EnrolmentRequest:
     course_id: int
     version_id: int
     enrol_if_open: bool = False
+
+
+@dataclass(frozen=True)
+class VersionPublished:
+    course_id: int
+    version_id: int
+    at: datetime
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import current_app, g, has_request_context, request
+from flask import g, has_request_context, request
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
@@ -96,21 +96,6 @@ sqlite_deferred_outside_requests: ContextVar[bool] = ContextVar(
 )
 
 
-def want_write_lock() -> None:
-    """For a GET that writes (quizzes: opening the form starts the attempt and may enrol):
-    transactions begun from now on in this request take SQLite's write lock up front too.
-    Call it, then end the transaction already open (the user was loaded in it)."""
-    g.lms_sqlite_write_lock = True
-
-
-def writes_on_get(view):
-    """Mark a view whose GET writes (the quiz page starts the attempt): on SQLite its
-    transactions take the write lock from the first read, the user's load included, so
-    nothing read has to be read again under the lock. Put it right under the route."""
-    view.lms_writes_on_get = True
-    return view
-
-
 @contextmanager
 def write_lock():
     """Transactions begun inside take SQLite's write lock up front (``BEGIN IMMEDIATE``),
@@ -146,16 +131,14 @@ def holds_write_lock() -> bool:
 
 
 def _wants_write_lock() -> bool:
-    """Requests that change things, and commands, take SQLite's write lock up front."""
+    """Requests that change things (POST: a GET never writes), and commands, take SQLite's
+    write lock up front."""
     if not has_request_context():
         return not sqlite_deferred_outside_requests.get()
     chosen = g.get("lms_sqlite_write_lock")
     if chosen is not None:
         return chosen
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        return True
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "lms_writes_on_get", False)
+    return request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 @event.listens_for(Engine, "begin")

@@ -8,10 +8,11 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, func, select, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from lms.clock import utcnow
 from lms.extensions import db
+from lms.text import one_line
 
 
 class Profession(enum.StrEnum):
@@ -102,6 +103,12 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
+
+    @validates("name")
+    def _one_line_name(self, _key: str, value: str) -> str:
+        """A name is one line of printable text in NFC, whichever path writes it (a form,
+        an import, a command, a plugin): see :func:`lms.text.one_line`."""
+        return one_line(value)
 
 
 # A second guard behind the normalising code: no two accounts differ only in letter case.

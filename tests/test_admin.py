@@ -129,7 +129,7 @@ def test_anonymised_account_cannot_be_reactivated(client, auth, make_user):
 def test_learner_downloads_their_own_data(client, auth, make_user):
     person = make_user(name="Åke Ödman", email="ake@example.com")
     auth.login(person)
-    response = client.get("/auth/my-data.json")
+    response = client.post("/auth/my-data.json")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     data = response.get_json()
@@ -137,6 +137,7 @@ def test_learner_downloads_their_own_data(client, auth, make_user):
     assert data["account"]["email"] == "ake@example.com"
     assert any(row["action"] == "login.succeeded" for row in data["security_log"])
     assert "personal_data.downloaded" in actions_for(person)
+    assert client.get("/auth/my-data.json").status_code == 405  # a GET writes nothing
 
 
 def test_data_download_includes_plugin_sections(app, client, auth, make_user):
@@ -148,7 +149,7 @@ def test_data_download_includes_plugin_sections(app, client, auth, make_user):
     events.connect(app, events.personal_data, section)
     person = make_user()
     auth.login(person)
-    assert client.get("/auth/my-data.json").get_json()["example"] == {"user": person.id}
+    assert client.post("/auth/my-data.json").get_json()["example"] == {"user": person.id}
 
 
 def test_people_pages_are_for_site_admins_only(client, auth, make_user):
@@ -165,4 +166,4 @@ def test_dashboard_offers_the_data_download(app, make_user):
     person = make_user()
     with app.test_request_context():
         snippets = events.panels(events.dashboard_panels, events.Dashboard(user_id=person.id))
-    assert any('href="/auth/my-data.json"' in str(s) for s in snippets)
+    assert any('action="/auth/my-data.json"' in str(s) for s in snippets)

@@ -105,3 +105,36 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     with SV_PO.open("rb") as handle:
         translated = {m.id for m in read_po(handle) if m.id and m.string}
     assert sorted(extracted - translated) == [], "run `make extract-messages` and translate"
+
+
+def test_every_translation_formats_like_its_message():
+    """Jinja's ``_()`` always applies ``%`` formatting, Python's only when given values: a
+    stray ``%`` in a translation made the question-statistics page a 500 in Swedish (issue
+    12). Every translation must format with its message's placeholders and keep them all,
+    and a message without placeholders must hold no ``%`` at all (it would show as ``%%``
+    in one place or fail in the other)."""
+    import re
+
+    placeholder = re.compile(r"%\((\w+)\)[sd]")
+    with SV_PO.open("rb") as handle:
+        catalog = read_po(handle)
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        names = {name for text in ids for name in placeholder.findall(text)}
+        for text in strings:
+            if not names and "%" in text:
+                problems.append((ids[0], text, "a % in a message without placeholders"))
+                continue
+            if not names:
+                continue
+            try:
+                text % dict.fromkeys(names, 1)
+            except (ValueError, TypeError, KeyError) as error:
+                problems.append((ids[0], text, str(error)))
+            if set(placeholder.findall(text)) - names:
+                problems.append((ids[0], text, "a placeholder the message does not have"))
+    assert problems == []

@@ -7,7 +7,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -17,17 +16,20 @@ from lms.access import roles_required
 from lms.auth import services
 from lms.auth.forms import optional_int
 from lms.extensions import db, unicode_lower
+from lms.forms import Form
 from lms.labels import ROLE_LABELS
 from lms.membership import services as membership
 from lms.membership.forms import REASON_MAX
 from lms.models import AuditEvent, Centre, CentreMembership, Role, User
+from lms.params import page_number
+from lms.text import one_line
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
 PAGE_SIZE = 50
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
     centre = SelectField(_l("Centre"), coerce=optional_int)
     reason = TextAreaField(
@@ -35,7 +37,7 @@ class AccountForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A POST button: CSRF only."""
 
 
@@ -51,20 +53,29 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
+def _contains(term: str) -> str:
+    """A LIKE pattern for ``term`` anywhere, its ``%`` and ``_`` taken as text."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 @bp.route("/users")
 @roles_required(Role.site_admin)
 def users():
-    query = request.args.get("q", "").strip().lower()
-    page = max(request.args.get("page", 1, type=int), 1)
+    query = one_line(request.args.get("q", ""))[:200]
+    page = page_number()
     statement = select(User).order_by(User.name, User.id)
     if query:
-        pattern = f"%{query}%"
+        pattern = _contains(query.lower())
         statement = statement.where(
-            or_(unicode_lower(User.name).like(pattern), unicode_lower(User.email).like(pattern))
+            or_(
+                unicode_lower(User.name).like(pattern, escape="\\"),
+                unicode_lower(User.email).like(pattern, escape="\\"),
+            )
         )
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
-    people = db.session.scalars(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(page, pages)  # a page past the end (the list got shorter) shows the last
+    people = db.session.scalars(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template(
         "admin/users.html", people=people, q=query, page=page, pages=pages, total=total
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from lms.auth.passwords import MAX_LENGTH, password_problem
+from lms.forms import Form
 from lms.labels import PROFESSION_LABELS
 from lms.models import Profession
 
@@ -42,13 +42,13 @@ class NewPasswordMixin:
             raise ValidationError(problem)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
-class RegisterForm(NewPasswordMixin, FlaskForm):
+class RegisterForm(NewPasswordMixin, Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(
         _l("E-mail address"),
@@ -72,14 +72,14 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
         self.check_new_password(field, email=self.email.data or "", name=self.name.data or "")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """What a person edits about themselves; their centre is the centre's to confirm."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     profession = SelectField(_l("Profession"), validators=[DataRequired()])
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(
@@ -94,14 +94,14 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
         self.check_new_password(field, email=self.user_email, name=self.user_name)
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
     )
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, Form):
     password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -115,7 +115,7 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
         self.check_new_password(field, email=self.user_email, name=self.user_name)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     lang = SelectField(
         _l("Language"), choices=[SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
     )

@@ -185,10 +185,11 @@ def profile():
     ), status
 
 
-@bp.route("/my-data.json")
+@bp.route("/my-data.json", methods=["POST"])
 @login_required
 def my_data():
-    """Everything we hold about the person, as JSON (GDPR art. 15)."""
+    """Everything we hold about the person, as JSON (GDPR art. 15). A POST (a button, with
+    the CSRF token): each download is recorded in the audit trail, and a GET never writes."""
     data = services.personal_data(current_user._get_current_object())
     response = jsonify(data)
     response.headers["Content-Disposition"] = 'attachment; filename="atmp-learn-my-data.json"'

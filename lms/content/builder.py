@@ -303,6 +303,13 @@ class CourseBuilder:
                 f"'questions_per_attempt' is {per_attempt} but the quiz has only "
                 f"{len(parsed)} question{'s' if len(parsed) != 1 else ''}",
             )
+        if values.get("show_answers") == "after_last_attempt" and not values.get("max_attempts"):
+            self.problem(
+                file.name,
+                matter.lines["show_answers"],
+                "'show_answers: after_last_attempt' needs 'max_attempts': with unlimited "
+                "attempts the answers would never be shown (write 'never' if that is meant)",
+            )
         translated = {}
         for other in translations:
             other_matter = self.front_matter(other)
@@ -333,6 +340,7 @@ class CourseBuilder:
             shuffle=values.get("shuffle", False),
             questions_per_attempt=per_attempt,
             partial_credit=values.get("partial_credit", False),
+            show_answers=values.get("show_answers", "after_pass"),
             module_number=file.number if file.number in module_numbers else None,
             questions=render_questions(parsed, link_resolver=self.links(file.name)),
             translations=frozen_mapping(translated),

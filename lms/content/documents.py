@@ -73,6 +73,8 @@ class QuestionDoc:
     explanation_html: str
     multiple: bool
     stem_text: str = ""  # the heading as plain text, for reports and statistics
+    # A tip ('> [!TIP]'): shown with the feedback even while the answers are not.
+    tip_html: str = ""
 
     @property
     def correct_indexes(self) -> tuple[int, ...]:
@@ -98,6 +100,9 @@ class QuizDoc:
     module_number: int | None  # None: a course quiz, which must be passed to complete the course
     questions: tuple[QuestionDoc, ...]
     translations: Mapping[str, QuizTranslation] = field(default_factory=frozen_mapping)
+    # When a learner sees the right answers: after_pass (or no attempt left),
+    # after_last_attempt, always or never.
+    show_answers: str = "after_pass"
 
     def translated(self, language: str) -> QuizTranslation:
         """The quiz in `language`, or the original when there is no such translation."""

@@ -19,6 +19,7 @@ from .documents import Problem
 
 AUDIENCES = ("nurse", "pharmacist", "researcher", "physician", "other")
 LANGUAGES = ("en", "sv")
+SHOW_ANSWERS = ("after_pass", "after_last_attempt", "always", "never")
 
 _FENCE = re.compile(r"^---[ \t]*$")
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -185,6 +186,7 @@ SCHEMAS: dict[Kind, dict[str, _Field]] = {
         "shuffle": _Field(_bool, default=False),
         "questions_per_attempt": _Field(_positive),
         "partial_credit": _Field(_bool, default=False),
+        "show_answers": _Field(_choice(SHOW_ANSWERS), default="after_pass"),
     },
     Kind.QUIZ_TRANSLATION: {"title": _TITLE},
 }

@@ -148,6 +148,11 @@ class Quiz(db.Model):
     shuffle: Mapped[bool]
     questions_per_attempt: Mapped[int | None]
     partial_credit: Mapped[bool]
+    # When a learner sees the right answers: after_pass (passed, or no attempt left),
+    # after_last_attempt, always or never (docs/course-format.md).
+    show_answers: Mapped[str] = mapped_column(
+        String(20), default="after_pass", server_default="after_pass"
+    )
     translations: Mapped[dict] = mapped_column(JSON)  # {"sv": {"title": ...}}
 
     version: Mapped[CourseVersion] = relationship(back_populates="quizzes")
@@ -162,7 +167,8 @@ class Quiz(db.Model):
 
 class Question(db.Model):
     """A question with its answer key. Never send ``choices[*].correct`` or the
-    explanation to a browser before the attempt is submitted."""
+    explanation to a browser before the quiz's ``show_answers`` allows; the tip (an
+    explanation the author marked ``[!TIP]``) may go with any feedback."""
 
     __tablename__ = "content_question"
     __table_args__ = (UniqueConstraint("quiz_id", "number"),)
@@ -173,10 +179,11 @@ class Question(db.Model):
     stem_html: Mapped[str] = mapped_column(Text)
     stem_text: Mapped[str] = mapped_column(Text)
     explanation_html: Mapped[str] = mapped_column(Text)
+    tip_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     multiple: Mapped[bool]
     # [{"html": ..., "text": ..., "correct": bool, "pinned": true (only when pinned)}]
     choices: Mapped[list] = mapped_column(JSON)
-    # {"sv": {"stem_html": ..., "explanation_html": ..., "choices": [html, ...]}}
+    # {"sv": {"stem_html": ..., "explanation_html": ..., "tip_html": ..., "choices": [html]}}
     translations: Mapped[dict] = mapped_column(JSON)
 
     quiz: Mapped[Quiz] = relationship(back_populates="questions")

@@ -21,6 +21,9 @@ _CHOICE = re.compile(r"^ {0,3}[-*+][ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])[ \t]")
 _QUOTE = re.compile(r"^ {0,3}> ?(.*)$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# GitHub's alert syntax: the author's preview shows the block quote as a "Tip".
+_TIP = re.compile(r"^\s*\[!tip\]\s*$", re.IGNORECASE)
+TIP_MARKER = "> [!TIP]"
 
 
 @dataclass
@@ -40,6 +43,8 @@ class ParsedQuestion:
     choices: list[ParsedChoice] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
     explanation_line: int = 0
+    # Where each block quote of the explanation starts: (index in explanation, file line).
+    quote_starts: list[tuple[int, int]] = field(default_factory=list)
     phase: str = "stem"  # stem -> choices -> gap -> explanation -> after
 
     @property
@@ -145,6 +150,8 @@ def _feed(
             question.explanation.append("")
         if not question.explanation:
             question.explanation_line = number
+        if phase != "explanation":
+            question.quote_starts.append((len(question.explanation), number))
         question.phase = "explanation"
         question.explanation.append(quote.group(1))
     elif phase in ("explanation", "after") and blank:
@@ -161,11 +168,42 @@ def _feed(
     return None
 
 
+def split_tip(question: ParsedQuestion) -> tuple[list[str], list[str], int]:
+    """(tip lines, the rest of the explanation, the marker's line or 0).
+
+    A tip is the first block quote after the choices when its first line is ``[!TIP]``: an
+    explanation that gives no answer away, shown with the feedback even while the answers
+    are not (the quiz's ``show_answers``). The rest waits for the answers."""
+    starts = question.quote_starts
+    if not starts or not _TIP.match(question.explanation[starts[0][0]]):
+        return [], question.explanation, 0
+    end = starts[1][0] - 1 if len(starts) > 1 else len(question.explanation)  # -1: the ""
+    tip = question.explanation[1:end]
+    rest = question.explanation[end + 1 :] if len(starts) > 1 else []
+    return tip, rest, starts[0][1]
+
+
+def _check_tip(question: ParsedQuestion, path: str) -> list[Problem]:
+    n = question.number
+    problems = []
+    tip, _rest, line = split_tip(question)
+    if line and not "".join(tip).strip():
+        problems.append(Problem(path, line, f"question {n}: the tip ('{TIP_MARKER}') is empty"))
+    for index, start_line in question.quote_starts[1:]:
+        if _TIP.match(question.explanation[index]):
+            message = (
+                f"question {n}: a tip ('{TIP_MARKER}') must be the first block quote "
+                "after the choices"
+            )
+            problems.append(Problem(path, start_line, message))
+    return problems
+
+
 def _check(question: ParsedQuestion, path: str) -> list[Problem]:
     n = question.number
     if not question.choices:
         return [Problem(path, question.line, f"question {n} has no choices ('- [ ] ...' lines)")]
-    problems = []
+    problems = _check_tip(question, path)
     if len(question.choices) < 2:
         problems.append(Problem(path, question.line, f"question {n} needs at least two choices"))
     if not question.correct:
@@ -212,6 +250,15 @@ def compare_translation(
         elif mine.correct != theirs.correct:
             message = f"question {mine.number} has other correct choices than in {original_name}"
             problems.append(Problem(path, mine.line, message))
+        has, had = bool(split_tip(mine)[2]), bool(split_tip(theirs)[2])
+        if has != had:
+            message = (
+                f"question {mine.number} has no tip ('{TIP_MARKER}') but in {original_name} it has"
+                if had
+                else f"question {mine.number} has a tip ('{TIP_MARKER}') but in "
+                f"{original_name} it has none"
+            )
+            problems.append(Problem(path, mine.line, message, warning=True))
     return problems
 
 
@@ -233,10 +280,18 @@ def render_questions(
         stem = render_markdown(
             "\n".join(q.stem), link_resolver=link_resolver, line_offset=q.line, id_prefix=f"q{n}s-"
         )
-        explanation = render_markdown(
-            "\n".join(q.explanation),
+        tip_lines, rest, tip_line = split_tip(q)
+        tip = render_markdown(
+            "\n".join(tip_lines),
             link_resolver=link_resolver,
-            line_offset=max(q.explanation_line - 1, 0),
+            line_offset=tip_line,
+            id_prefix=f"q{n}t-",
+        )
+        rest_line = q.explanation_line + len(q.explanation) - len(rest)
+        explanation = render_markdown(
+            "\n".join(rest),
+            link_resolver=link_resolver,
+            line_offset=max(rest_line - 1, 0),
             id_prefix=f"q{n}e-",
         )
         choices = tuple(
@@ -259,6 +314,7 @@ def render_questions(
                 stem_html=f"<p>{heading}</p>" + (f"\n{stem.html}" if stem.html.strip() else ""),
                 choices=choices,
                 explanation_html=explanation.html,
+                tip_html=tip.html if tip_line else "",
                 multiple=len(q.correct) > 1,
                 stem_text=q.heading.strip(),
             )

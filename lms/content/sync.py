@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lms import events
 from lms.content.documents import CourseDoc, QuestionDoc
 from lms.content.files import disk_path
 from lms.content.loader import course_folders, load_course
@@ -32,6 +33,8 @@ from lms.content.models import (
     Quiz,
 )
 from lms.extensions import db
+from lms.models import utcnow
+from lms.text import nfc
 
 
 @dataclass
@@ -59,6 +62,8 @@ def _question_payload(question: QuestionDoc) -> dict:
     }
     if any(c.pinned for c in question.choices):  # only then: older hashes stay as they were
         payload["pinned"] = [i for i, c in enumerate(question.choices) if c.pinned]
+    if question.tip_html:  # only then: the hashes of versions stored before stay the same
+        payload["tip"] = question.tip_html
     return payload
 
 
@@ -88,12 +93,14 @@ def _question_row(question: QuestionDoc, translations: dict[str, QuestionDoc]) -
         stem_html=question.stem_html,
         stem_text=question.stem_text,
         explanation_html=question.explanation_html,
+        tip_html=question.tip_html,
         multiple=question.multiple,
         choices=[_choice(c) for c in question.choices],
         translations={
             lang: {
                 "stem_html": q.stem_html,
                 "explanation_html": q.explanation_html,
+                "tip_html": q.tip_html,
                 "choices": [c.html for c in q.choices],
             }
             for lang, q in translations.items()
@@ -129,7 +136,7 @@ def build_version(doc: CourseDoc, course: Course, folder: Path) -> CourseVersion
             lang: {"title": t.title, "summary": t.summary, "description_html": t.description_html}
             for lang, t in doc.translations.items()
         },
-        search_text=" ".join(search).lower(),
+        search_text=nfc(" ".join(search)).lower(),
     )
     modules_by_number = {}
     for m in doc.modules:
@@ -159,6 +166,7 @@ def build_version(doc: CourseDoc, course: Course, folder: Path) -> CourseVersion
             shuffle=q.shuffle,
             questions_per_attempt=q.questions_per_attempt,
             partial_credit=q.partial_credit,
+            show_answers=q.show_answers,
             translations={lang: {"title": t.title} for lang, t in q.translations.items()},
             module=modules_by_number.get(q.module_number) if q.module_number else None,
         )
@@ -257,6 +265,17 @@ def stage_version(
     return SyncResult(doc.slug, "new", doc.version), version
 
 
+def announce_published(version: CourseVersion) -> None:
+    """After the commit that stored ``version`` as the course's published one: send
+    ``version_published`` (the enrolment plugin moves unfinished enrolments of the same
+    major version onto it, each in a transaction of its own). Both ways a version is stored
+    call it: the sync below and publishing in the app."""
+    events.emit(
+        events.version_published,
+        events.VersionPublished(course_id=version.course_id, version_id=version.id, at=utcnow()),
+    )
+
+
 def sync_course(doc: CourseDoc, folder: Path) -> SyncResult:
     try:
         result, version = stage_version(doc, folder)
@@ -271,8 +290,9 @@ def sync_course(doc: CourseDoc, folder: Path) -> SyncResult:
     except Exception:
         db.session.rollback()
         raise
+    if doc.status == "published":
+        announce_published(version)
     return result
-
 
 def sync_courses(root: Path) -> list[SyncResult]:
     root = Path(root)

@@ -1,7 +1,7 @@
 """certificates: Open Badges credentials, each with its bit on a revocation status list
 
 Revision ID: 0011_open_badges
-Revises: 0008_membership_outbox
+Revises: 0009_quiz_feedback_attempts
 Create Date: 2026-11-30 10:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_open_badges'
-down_revision = '0008_membership_outbox'
+down_revision = '0009_quiz_feedback_attempts'
 branch_labels = None
 depends_on = None
 

@@ -142,6 +142,7 @@ def test_quiz_defaults():
         "shuffle": False,
         "questions_per_attempt": None,
         "partial_credit": False,
+        "show_answers": "after_pass",
     }
 
 

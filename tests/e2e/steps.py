@@ -110,6 +110,14 @@ def quiz_link(page) -> str:
     return page.locator("a[href*='/quiz/']").first.get_attribute("href")
 
 
+def start_quiz(page, path: str) -> None:
+    """Open the quiz's page and press its start button (starting is a POST)."""
+    page.goto(path)
+    page.locator("form[action$='/start'] button").click()
+    page.wait_for_load_state()
+    assert page.locator("form.quiz-form").count() == 1, page.content()
+
+
 def slug_of(path: str) -> str:
     return Path(path.rstrip("/")).name
 
@@ -123,7 +131,7 @@ def complete_course(page, slug: str, locale: str) -> str:
     for module in course_doc(slug).modules:
         page.goto(f"/courses/{slug}/{module.slug}/")
         path = quiz_link(page)
-        page.goto(path)
+        start_quiz(page, path)
         answer_quiz(page, quiz_questions(slug, slug_of(path), locale), right=True)
     page.goto("/me/")
     return page.locator("a[href$='.pdf']").first.get_attribute("href").removesuffix(".pdf")

@@ -29,6 +29,16 @@ def test_educator_previews_a_draft_that_learners_do_not_see(page_for, axe_source
     check_accessibility(page, axe_source, f"{locale}-educator-draft-module")
     module_path = page.url.split(page.url.split("/courses/")[0], 1)[1]
 
+    # The draft's quiz, as learners will see it; nothing is stored.
+    page.goto(f"/courses/{DRAFT_SLUG}/quiz/module-1/")
+    assert page.locator("form.quiz-form").count() == 1
+    assert page.locator(".flash-warning").count() == 1  # the preview notice
+    check_accessibility(page, axe_source, f"{locale}-educator-draft-quiz-preview")
+    page.locator("form.quiz-form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".quiz-outcome").count() == 1
+    check_accessibility(page, axe_source, f"{locale}-educator-draft-quiz-preview-result")
+
     page.goto("/educator/quizzes/")
     check_accessibility(page, axe_source, f"{locale}-educator-quizzes")
     page.locator("a[href^='/educator/quizzes/']").first.click()
@@ -51,13 +61,15 @@ def test_educator_previews_a_draft_that_learners_do_not_see(page_for, axe_source
 def test_centre_admin_pages_pass_axe(page_for, axe_source, locale):
     page = page_for(locale)
     login(page, "centre-admin@example.com")
-    for path in (
+    paths = (
+        "/quizzes/extra-attempts",
         "/centre/",
         "/centre/people",
         "/centre/assignments",
         "/centre/members",
-        "/centre/import",  # last: the form below is on it
-    ):
+        "/centre/import",
+    )  # the import page last: its form is sent below
+    for path in paths:
         page.goto(path)
         assert page.locator("h1").count() == 1
         name = path.strip("/").replace("/", "-")

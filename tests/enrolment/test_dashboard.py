@@ -116,7 +116,7 @@ def test_personal_data_download_lists_my_enrolments(client, auth, learner, open_
     auth.login(learner)
     client.post("/courses/open-course/enrol")
     client.post("/courses/open-course/module-1/complete")
-    data = client.get("/auth/my-data.json").get_json()
+    data = client.post("/auth/my-data.json").get_json()
     [entry] = data["enrolments"]
     assert entry["course"] == "open-course"
     assert entry["modules_done"] == ["module-1"]

@@ -276,10 +276,21 @@ class Browser:
             ledger["problems"].append(f"complete {module}: HTTP {status}")
 
     def take_quiz(self, url: str, key: dict[str, list[int]], right: bool, ledger: dict) -> None:
-        """GET the form (starts or resumes the attempt), POST answers; an answer counts as
-        acknowledged on the 303 to its result, or on "already submitted" after a replay
-        (the first send was stored but its answer lost on the way back)."""
-        status, _h, page, _tries = self.request("GET", url + "?again=1", kind="quiz form")
+        """POST start (starts or resumes the attempt), GET the form, POST answers; an
+        answer counts as acknowledged on the 303 to its result, or on "already submitted"
+        after a replay (the first send was stored but its answer lost on the way back)."""
+        status, _h, page, _tries = self.request("GET", url, kind="quiz page")
+        match = TOKEN_RE.search(page) if status == 200 else None
+        if match is None:
+            ledger["problems"].append(f"quiz page: HTTP {status}")
+            return
+        if "attempt_id" not in page:
+            form = {"csrf_token": match.group(1)}
+            status = self.request("POST", url + "start", form, kind="quiz start")[0]
+            if status != 303:
+                ledger["problems"].append(f"quiz start: HTTP {status}")
+                return
+            status, _h, page, _tries = self.request("GET", url, kind="quiz form")
         if status != 200 or "attempt_id" not in page:
             ledger["problems"].append(f"quiz form: HTTP {status}")
             return

@@ -62,3 +62,25 @@ def learner(make_user, auth):
 
 def take_url(version, quiz) -> str:
     return f"/courses/{version.course.slug}/quiz/{quiz.slug}/"
+
+
+def start_url(version, quiz) -> str:
+    return take_url(version, quiz) + "start"
+
+
+def open_form(client, version, quiz) -> tuple[str, dict]:
+    """Start (a POST, as the start page's button) and read the form: (page, hidden fields)."""
+    started = client.post(start_url(version, quiz))
+    assert started.status_code == 303, started.status_code
+    response = client.get(take_url(version, quiz))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    return page, hidden(page)
+
+
+def submit(client, version, quiz, fields, answers, **kwargs):
+    return client.post(take_url(version, quiz), data={**fields, **answers}, **kwargs)
+
+
+def blank_answers(quiz) -> dict:
+    return {}

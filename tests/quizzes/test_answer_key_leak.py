@@ -62,6 +62,10 @@ def test_no_form_reveals_the_key(client, make_user, auth, real_quizzes, lang):
     auth.login(make_user(locale=lang))
     for quiz in real_quizzes:
         url = f"/courses/{quiz.version.course.slug}/quiz/{quiz.slug}/"
+        start = client.get(url)  # the start page
+        assert start.status_code == 200, url
+        _assert_no_key(start.get_data(as_text=True), quiz)
+        assert client.post(url + "start").status_code == 303, url
         response = client.get(url)
         assert response.status_code == 200, url
         page = response.get_data(as_text=True)
@@ -79,12 +83,23 @@ def test_no_form_reveals_the_key(client, make_user, auth, real_quizzes, lang):
 
 
 def test_the_check_itself_finds_a_key(client, make_user, auth, real_quizzes):
-    """The detector must be able to fail: the result page after submission shows the key."""
+    """The detector must be able to fail: the result page of a passed attempt shows the
+    key. A failed one (attempts left) does not, until the quiz's show_answers allows."""
     auth.login(make_user())
     quiz = real_quizzes[0]
     url = f"/courses/{quiz.version.course.slug}/quiz/{quiz.slug}/"
+    client.post(url + "start")
     fields = hidden(client.get(url).get_data(as_text=True))
-    response = client.post(url, data=fields)
+    failed = client.post(url, data=fields)  # nothing ticked
+    _assert_no_key(client.get(failed.headers["Location"]).get_data(as_text=True), quiz)
+    client.post(url + "start")
+    fields = hidden(client.get(url).get_data(as_text=True))
+    right = {
+        f"q{q.id}": [str(i) for i, c in enumerate(q.choices) if c["correct"]]
+        for q in quiz.questions
+    }
+    response = client.post(url, data={**fields, **right})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Passed" in page
     with pytest.raises(AssertionError):
         _assert_no_key(page, quiz)

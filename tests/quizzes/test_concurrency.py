@@ -95,6 +95,7 @@ def test_concurrent_submissions_give_exactly_one_result(app, client, auth, make_
     version = make_course(questions=3)
     quiz = quiz_of(version)
     url = take_url(version, quiz)
+    client.post(url + "start")
     page = client.get(url).get_data(as_text=True)
     data = {**hidden(page), **right_answers(quiz), "csrf_token": client.csrf_token()}
     clients = clones(app, client)

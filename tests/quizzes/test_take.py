@@ -9,9 +9,11 @@ from lms.extensions import db
 from lms.plugins.quizzes.models import Answer, Pick
 from tests.quizzes.conftest import (
     attempts,
-    hidden,
+    open_form,
     quiz_of,
     right_answers,
+    start_url,
+    submit,
     take_url,
     wrong_answers,
 )
@@ -45,18 +47,7 @@ def listen(app):
     events.connect(app, events.quiz_passed, on_quiz_passed)
 
 
-def open_form(client, version, quiz):
-    response = client.get(take_url(version, quiz))
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    return page, hidden(page)
-
-
-def submit(client, version, quiz, fields, answers, **kwargs):
-    return client.post(take_url(version, quiz), data={**fields, **answers}, **kwargs)
-
-
-def test_opening_the_quiz_creates_one_attempt_and_reopening_resumes_it(
+def test_starting_the_quiz_creates_one_attempt_and_reopening_resumes_it(
     client, learner, make_course
 ):
     version = make_course(questions=3)
@@ -226,21 +217,34 @@ def test_not_enrolled_learner_is_refused_with_a_link_to_the_course(
     app, client, learner, make_course
 ):
     events.connect(app, events.ensure_enrolment, refuse_enrolment)
-    version = make_course()
+    version = make_course(course={"enrolment": "key", "enrolment_key": "k-1"})
     quiz = quiz_of(version)
-    response = client.get(take_url(version, quiz))
-    assert response.status_code == 403
-    page = response.get_data(as_text=True)
-    assert "Enrol in the course first" in page
-    assert 'href="/courses/test-course/"' in page
+    for response in (client.get(take_url(version, quiz)), client.post(start_url(version, quiz))):
+        assert response.status_code == 403
+        page = response.get_data(as_text=True)
+        assert "Enrol in the course first" in page
+        assert 'href="/courses/test-course/"' in page
     assert attempts() == []
-    request = enrol_requests[0]
-    assert (request.user_id, request.course_id, request.version_id, request.enrol_if_open) == (
+    looked, started = enrol_requests
+    assert (looked.user_id, looked.course_id, looked.version_id, looked.enrol_if_open) == (
         learner.id,
         version.course_id,
         version.id,
-        True,
+        False,  # a GET only asks
     )
+    assert started.enrol_if_open is True  # the POST that starts may enrol
+
+
+def test_an_open_course_offers_to_start_when_the_enrolment_plugin_refuses_for_now(
+    app, client, learner, make_course
+):
+    events.connect(app, events.ensure_enrolment, refuse_enrolment)
+    version = make_course()
+    quiz = quiz_of(version)
+    page = client.get(take_url(version, quiz)).get_data(as_text=True)
+    assert "Starting the quiz enrols you in the course." in page
+    assert client.post(start_url(version, quiz)).status_code == 403
+    assert attempts() == []
 
 
 def test_enrolment_receiver_that_enrols_lets_the_learner_in(app, client, learner, make_course):
@@ -249,14 +253,15 @@ def test_enrolment_receiver_that_enrols_lets_the_learner_in(app, client, learner
     quiz = quiz_of(version)
     _page, fields = open_form(client, version, quiz)
     assert submit(client, version, quiz, fields, right_answers(quiz)).status_code == 303
-    assert len(enrol_requests) == 2  # on opening and on submitting
+    # Starting may enrol; submitting only checks.
+    assert [r.enrol_if_open for r in enrol_requests] == [True, False]
 
 
 def test_swedish_learner_sees_the_translation(client, make_user, auth, make_course):
     auth.login(make_user(locale="sv"))
     version = make_course(swedish=True)
     quiz = quiz_of(version)
-    page = client.get(take_url(version, quiz)).get_data(as_text=True)
+    page, _fields = open_form(client, version, quiz)
     assert "Fråga 1" in page
     assert "Test 1" in page
 
@@ -273,8 +278,9 @@ def test_passed_learner_sees_the_pass_and_may_take_it_again(client, learner, mak
     submit(client, version, quiz, fields, right_answers(quiz))
     page = client.get(take_url(version, quiz)).get_data(as_text=True)
     assert "You have passed this quiz." in page
+    assert f'action="{start_url(version, quiz)}"' in page  # "Take the quiz again": a POST
     assert len(attempts(learner.id)) == 1
-    client.get(take_url(version, quiz) + "?again=1")
+    client.post(start_url(version, quiz))
     assert [a.number for a in attempts(learner.id)] == [1, 2]
 
 
@@ -289,6 +295,7 @@ def test_attempt_keeps_its_version_when_a_new_one_is_published(client, learner, 
     assert submit(client, old, old_quiz, fields, right_answers(old_quiz)).status_code == 303
     page = client.get(take_url(new, quiz_of(new))).get_data(as_text=True)
     assert "You have passed this quiz." not in page  # the new version's quiz is a new quiz
+    page, _fields = open_form(client, new, quiz_of(new))
     assert "Question 1 of 3:" in page
 
 

@@ -23,7 +23,7 @@ from lms import audit
 from lms.content import Problem
 from lms.content.files import content_hash, list_files
 from lms.content.models import CourseVersion
-from lms.content.sync import stage_version
+from lms.content.sync import announce_published, stage_version
 from lms.extensions import db
 from lms.models import User, utcnow
 from lms.plugins.authoring.access import Authored
@@ -176,4 +176,5 @@ def _publish(authored: Authored, *, kind, note: str, revision: int, actor: User)
         note=note,
     )
     db.session.commit()
+    announce_published(version)  # unfinished enrolments move onto a new minor or patch
     return version

@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.content.models import CourseVersion, Module, Quiz
 from lms.extensions import db
+from lms.text import nfc
 
 MAX_VERSIONS = 128
 """Versions kept per app process; the least recently used goes first."""
@@ -111,7 +112,7 @@ def _copy(version: CourseVersion) -> VersionCopy:
         audiences=tuple(version.audiences),
         estimated_minutes=version.estimated_minutes,
         enrolment=version.enrolment,
-        search_text=version.search_text,
+        search_text=nfc(version.search_text),  # versions stored before text was NFC
         translated=frozenset(version.translations),
         texts=_texts(version, languages),
         modules=tuple(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectChoice, SelectField
 from wtforms.validators import Length, Optional
 
+from lms.forms import Form
 from lms.labels import PROFESSION_LABELS
 from lms.models import Profession
 
@@ -19,7 +19,7 @@ def language_label(code: str) -> str:
     return str(LANGUAGE_LABELS.get(code, code))
 
 
-class CatalogueFilterForm(FlaskForm):
+class CatalogueFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form: bookmarkable, changes nothing
 

@@ -22,6 +22,7 @@ from lms.extensions import db
 from lms.models import Role, User, utcnow
 from lms.plugins.certificates import codes, credentials
 from lms.plugins.certificates.models import Certificate
+from lms.text import one_line
 from lms.urls import absolute_url
 
 VALID, EXPIRED, REVOKED = "valid", "expired", "revoked"
@@ -69,7 +70,7 @@ def _facts(payload: events.CourseCompleted) -> dict:
         "version_id": version.id,
         "enrolment_id": payload.enrolment_id,
         "completion_id": payload.completion_id,
-        "name": user.name,
+        "name": one_line(user.name),  # a row stored before names were cleaned, too
         "profession": user.profession.value,
         "centre_name": user.centre.name if user.centre else None,
         "course_slug": version.course.slug,

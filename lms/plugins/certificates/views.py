@@ -36,6 +36,7 @@ from lms.plugins.certificates import (
     credentials,
     did,
     documents,
+    fonts,
     pdf,
     services,
     signing,
@@ -90,7 +91,21 @@ def pdf_file(code: str):
     moved = _canonical(certificate, code, "certificates.pdf")
     if moved:
         return moved
-    body = pdf.render(certificate, services.verification_url(certificate))
+    try:
+        body = pdf.render(certificate, services.verification_url(certificate))
+    except fonts.MissingGlyphs as missing:
+        # A blank where a name should be is a false certificate: refuse, and tell the
+        # operators which characters need a font (LMS_CERT_FONT_DIRS).
+        current_app.logger.error(
+            "certificate %s: no font has %s; the PDF was refused",
+            codes.display(certificate.code),
+            fonts.code_points(missing.characters),
+        )
+        return render_template(
+            "certificates/unprintable.html",
+            code=codes.display(certificate.code),
+            characters=fonts.code_points(missing.characters),
+        ), 422
     response = Response(body, mimetype="application/pdf")
     filename = f"certificate-{codes.display(certificate.code)}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'

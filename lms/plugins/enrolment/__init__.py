@@ -9,7 +9,14 @@ from flask_babel import lazy_gettext as _l
 from lms import events
 from lms.models import Role
 from lms.plugins import NavEntry, Plugin
-from lms.plugins.enrolment import admin_views, models, module_state, receivers, views  # noqa: F401
+from lms.plugins.enrolment import (  # noqa: F401  (views: routes; models: tables)
+    admin_views,
+    models,
+    module_state,
+    receivers,
+    versions,
+    views,
+)
 from lms.plugins.enrolment.blueprint import bp
 
 
@@ -32,6 +39,7 @@ def init_app(app: Flask) -> None:
     events.connect(app, events.course_page_panels, receivers.on_course_page)
     events.connect(app, events.module_page_panels, receivers.on_module_page)
     events.connect(app, events.personal_data, receivers.on_personal_data)
+    events.connect(app, events.version_published, versions.on_version_published)
 
 
 plugin = Plugin(

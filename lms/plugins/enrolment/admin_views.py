@@ -208,15 +208,25 @@ def course_keys():
     form = CourseKeyForm()
     form.course.choices = [SelectChoice(c.id, v.text(lang)["title"]) for c, v in courses]
     if form.validate_on_submit():
-        course = db.session.get(Course, form.course.data)
-        keys.set_app_key(course, None if form.clear.data else form.key.data, actor=current_user)
-        flash(
-            _("The enrolment key is saved.")
-            if not form.clear.data
-            else _("The key set here is removed."),
-            "success",
+        course, version = next((c, v) for c, v in courses if c.id == form.course.data)
+        if form.clear.data or keys.takes_key(version):
+            keys.set_app_key(course, None if form.clear.data else form.key.data, actor=current_user)
+            flash(
+                _("The enrolment key is saved.")
+                if not form.clear.data
+                else _("The key set here is removed."),
+                "success",
+            )
+            return redirect(url_for("enrolment.course_keys"))
+        # The course file decides who may enrol; a key here would change nothing.
+        form.course.errors.append(
+            _(
+                "Learners do not enrol in this course with a key: its course.md says "
+                "“enrolment: %(mode)s”. To require a key, write “enrolment: key” in course.md "
+                "and publish a new version.",
+                mode=version.enrolment,
+            )
         )
-        return redirect(url_for("enrolment.course_keys"))
     newest = select(func.max(CourseKey.id)).group_by(CourseKey.course_id)
     in_force = {
         k.course_id: k

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from lms.forms import Form
 from lms.labels import PROFESSION_LABELS
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     key = StringField(_l("Enrolment key"), validators=[Optional(), Length(max=200)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     course = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
     target = RadioField(
         _l("Assign to"),
@@ -41,14 +41,14 @@ class AssignForm(FlaskForm):
             raise ValidationError(_l("Choose the person."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     course = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
     file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
     assign = BooleanField(_l("Also assign the course as mandatory training"))
     due_on = DateField(_l("Due date"), validators=[Optional()])
 
 
-class CourseKeyForm(FlaskForm):
+class CourseKeyForm(Form):
     course = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
     key = StringField(_l("New enrolment key"), validators=[Optional(), Length(min=4, max=200)])
     clear = BooleanField(_l("Remove the key set here (the course file's key applies again)"))

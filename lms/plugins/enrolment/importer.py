@@ -2,8 +2,15 @@
 
 Columns ``email``, ``name``, ``profession`` (any order, any letter case; Swedish headings
 ``e-post``, ``namn``, ``yrke`` work too), separated by ``,`` or ``;`` (Swedish Excel),
-UTF-8 with or without a BOM. Every problem is reported as "line N: ..." with N the line in
-the file (the header is line 1). A file with any problem changes nothing.
+UTF-8 with or without a BOM. A first line ``sep=;`` (or ``sep=,``), which Excel writes and
+reads to know the separator, is honoured. Every problem is reported as "line N: ..." with N
+the line in the file (the header is line 1, or 2 after a ``sep=`` line). A file with any
+problem changes nothing.
+
+Text is taken as spreadsheets write it: decomposed letters are composed (NFC), and a name
+is one line of printable text, so a line break typed in a cell (Alt+Enter) or a control
+character pasted into it becomes a space: the cell means one name, and refusing the row
+would send the admin hunting for a character Excel does not show.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from lms.models import (
     User,
 )
 from lms.plugins.enrolment import assignments, invitations
+from lms.text import nfc, one_line
 
 COLUMNS = {
     "email": "email",
@@ -57,6 +65,8 @@ PROFESSIONS = {
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 # Signatures of files people upload by mistake: PDF, ZIP (xlsx, docx), old Office, images.
 BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff")
+# Excel's hint line naming the separator: "sep=;" (any letter case, spaces around it).
+SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -99,7 +109,17 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
         return None, _("The file is not UTF-8 text. Save it as CSV (UTF-8) and try again.")
     if not text.strip():
         return None, _("The file is empty.")
-    return text, None
+    return nfc(text), None
+
+
+def dialect(text: str) -> tuple[str, str, int]:
+    """(text to read, separator, lines skipped): Excel's ``sep=`` line is read and
+    skipped; otherwise the separator is whichever of ``;`` and ``,`` the header has more."""
+    first, _newline, rest = text.partition("\n")
+    hint = SEP_LINE.match(first)
+    if hint and hint.group(1) in ",;\t|":
+        return rest, hint.group(1), 1
+    return text, ";" if first.count(";") > first.count(",") else ",", 0
 
 
 def check(data: bytes, centre_id: int) -> Checked:
@@ -109,31 +129,30 @@ def check(data: bytes, centre_id: int) -> Checked:
     if error:
         result.errors.append(error)
         return result
-    first = text.splitlines()[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    text, delimiter, skipped = dialect(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
-    except csv.Error:
-        result.errors.append(_("line %(n)d: %(message)s", n=1, message=_("unreadable CSV")))
+    except (csv.Error, StopIteration):
+        result.errors.append(
+            _("line %(n)d: %(message)s", n=skipped + 1, message=_("unreadable CSV"))
+        )
         return result
-    names = [COLUMNS.get(cell.strip().lower()) for cell in header]
+    names = [COLUMNS.get(one_line(cell).lower()) for cell in header]
     missing = [c for c in ("email", "name", "profession") if c not in names]
     if missing:
-        result.errors.append(
-            _(
-                "line 1: the header must name the columns email, name and profession "
-                "(missing: %(missing)s).",
-                missing=", ".join(missing),
-            )
+        message = _(
+            "the header must name the columns email, name and profession (missing: %(missing)s).",
+            missing=", ".join(missing),
         )
+        result.errors.append(_("line %(n)d: %(message)s", n=skipped + 1, message=message))
         return result
     where = {name: names.index(name) for name in ("email", "name", "profession")}
     seen: dict[str, int] = {}
-    line = reader.line_num
+    line = reader.line_num + skipped
     try:
         for cells in reader:
-            start, line = line + 1, reader.line_num
+            start, line = line + 1, reader.line_num + skipped
             if not any(cell.strip() for cell in cells):
                 continue
             if len(result.people) >= max_rows():
@@ -171,9 +190,9 @@ def _row(cells, where, line, seen, errors) -> Person | None:
     if len(cells) <= max(where.values()):
         bad(_("expected the columns email, name and profession"))
         return None
-    email = normalise_email(cells[where["email"]])
-    name = cells[where["name"]].strip()
-    profession = PROFESSIONS.get(cells[where["profession"]].strip().lower())
+    email = normalise_email(one_line(cells[where["email"]]))
+    name = one_line(cells[where["name"]])
+    profession = PROFESSIONS.get(one_line(cells[where["profession"]]).lower())
     problems = []
     if not EMAIL_RE.match(email) or len(email) > 254:
         problems.append(_("“%(email)s” is not an e-mail address", email=email))
@@ -184,7 +203,7 @@ def _row(cells, where, line, seen, errors) -> Person | None:
             _(
                 "unknown profession “%(value)s” (use nurse, pharmacist, researcher, physician "
                 "or other)",
-                value=cells[where["profession"]].strip(),
+                value=one_line(cells[where["profession"]]),
             )
         )
     if email in seen:

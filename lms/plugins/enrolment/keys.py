@@ -2,7 +2,11 @@
 
 A key set in the app is stored hashed (argon2, so checking it takes constant time) and
 replaces the course file's key, so a key that leaked can be changed without a new course
-version. Each change is a new row; the newest row per course is in force.
+version. Each change is a new row; the newest row per course is in force. Only a course
+whose file says ``enrolment: key`` takes a key: the course file decides who may enrol.
+
+Keys are compared as one line of NFC text (:func:`lms.text.one_line`), so a key typed on a
+keyboard that writes ``Å`` as ``A`` + ring matches the same key typed elsewhere.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from lms.auth.passwords import hash_password, verify_password
 from lms.content.models import Course
 from lms.extensions import db
 from lms.plugins.enrolment.models import CourseKey
+from lms.text import one_line
 
 
 def app_key_hash(course_id: int) -> str | None:
@@ -31,14 +36,19 @@ def app_key_hash(course_id: int) -> str | None:
 
 def key_matches(course: Course, given: str) -> bool:
     """An app-set key replaces the front-matter key (so a leaked key can be changed)."""
-    given = (given or "").strip()
+    given = one_line(given)
     stored_hash = app_key_hash(course.id)
     if stored_hash:
         return bool(given) and verify_password(stored_hash, given)
-    expected = (course.published_version.enrolment_key or "").strip()
+    expected = one_line(course.published_version.enrolment_key)
     if not expected or not given:
         return False
     return hmac.compare_digest(expected.encode(), given.encode())
+
+
+def takes_key(version) -> bool:
+    """Whether learners enrol in ``version`` with a key (its course.md says so)."""
+    return version is not None and version.enrolment == "key"
 
 
 def set_app_key(course: Course, key: str | None, *, actor) -> None:
@@ -46,7 +56,7 @@ def set_app_key(course: Course, key: str | None, *, actor) -> None:
     db.session.add(
         CourseKey(
             course_id=course.id,
-            key_hash=hash_password(key.strip()) if key else None,
+            key_hash=hash_password(one_line(key)) if key else None,
             set_by_id=actor.id,
         )
     )

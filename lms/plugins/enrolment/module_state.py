@@ -98,11 +98,9 @@ def _query(user_id: int, course_id: int, module_slug: str):
 
 
 def module_state(user_id: int, course_id: int, module_slug: str) -> ModuleState | None:
-    """The learner's active enrolment with this module's state, after following a newer
-    minor version (as every page does); None when not enrolled."""
+    """The learner's active enrolment with this module's state; None when not enrolled.
+    Reads only (a newer minor version was followed when it was published)."""
     row = db.session.execute(_query(user_id, course_id, module_slug)).first()
-    if row is not None and versions.follow_minor(row[0]):
-        row = db.session.execute(_query(user_id, course_id, module_slug)).first()
     if row is None:
         return None
     enrolment, own, done = row

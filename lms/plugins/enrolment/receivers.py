@@ -85,7 +85,6 @@ def on_certificate_revoked(sender, payload: events.CertificateRevoked, **_extra)
 def on_ensure_enrolment(sender, payload: events.EnrolmentRequest, **_extra) -> int | None:
     enrolment = services.active_enrolment(payload.user_id, payload.course_id)
     if enrolment is not None:
-        versions.follow_minor(enrolment)
         return enrolment.id
     if not payload.enrol_if_open:
         return None

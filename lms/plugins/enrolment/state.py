@@ -185,14 +185,6 @@ def load_enrolments(user_id: int, course_id: int | None = None) -> list[Enrolmen
     return list(db.session.scalars(query).unique())
 
 
-def refreshed(user_id: int, course_id: int | None = None) -> list[Enrolment]:
-    """The user's enrolments after moving unfinished ones to a newer minor version."""
-    enrolments = load_enrolments(user_id, course_id)
-    if any(versions.follow_minor(e) for e in enrolments):
-        enrolments = load_enrolments(user_id, course_id)
-    return enrolments
-
-
 def state_of(user_id: int, course_id: int) -> CourseState | None:
-    found = [e for e in refreshed(user_id, course_id) if e.is_active]
+    found = [e for e in load_enrolments(user_id, course_id) if e.is_active]
     return states_for(found)[0] if found else None

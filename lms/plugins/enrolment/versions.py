@@ -2,10 +2,11 @@
 
 Progress belongs to the version a learner enrolled on. When a newer version is published:
 
-- same major (patch or minor): an unfinished enrolment moves on the learner's next visit
-  (course page, module page, dashboard, any progress write); done modules carry over by
-  slug, a module that disappeared drops out, a new one is not done. A completed enrolment
-  stays on the version it completed: nothing to re-take, and no second certificate.
+- same major (patch or minor): an unfinished enrolment moves when the version is published
+  (``flask lms sync-courses`` sends ``version_published``), and any progress write checks
+  again; pages only read. Done modules carry over by slug, a module that disappeared drops
+  out, a new one is not done. A completed enrolment stays on the version it completed:
+  nothing to re-take, and no second certificate.
 - new major: the learner is told which modules changed (their ``content_hash`` differs)
   and moves when they press the button (or when they pass a quiz of the new version).
   Unchanged modules keep their done state, changed ones are not done.
@@ -17,15 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms import audit
 from lms.content.models import CourseVersion, Module
-from lms.extensions import db, want_write_lock
+from lms.extensions import db
 from lms.plugins.enrolment import services
-from lms.plugins.enrolment.models import Enrolment, Progress
+from lms.plugins.enrolment.models import ACTIVE, Enrolment, Progress
 
 
 def _order(version: CourseVersion) -> tuple[int, int, int]:
@@ -68,20 +68,38 @@ def is_completed(enrolment: Enrolment) -> bool:
     return services.completion_of(enrolment.id, enrolment.version_id, enrolment.cycle) is not None
 
 
-def follow_minor(enrolment: Enrolment) -> bool:
-    """Move an unfinished enrolment to a newer published version of the same major."""
+def follow_minor(enrolment: Enrolment, *, published: bool = False) -> bool:
+    """Move an unfinished enrolment to a newer published version of the same major. Only
+    from a POST or a command: it writes. ``published``: moved because the version was
+    published (the audit trail names no person as the actor)."""
     if not enrolment.is_active:
         return False
     target = newer_published(enrolment)
     if target is None or target.major != enrolment.version.major or is_completed(enrolment):
         return False
-    if has_request_context():
-        want_write_lock()  # a GET that writes: take SQLite's write lock before re-reading
     db.session.commit()
-    return move(enrolment, target)
+    return move(enrolment, target, published=published)
 
 
-def move(enrolment: Enrolment, target: CourseVersion, *, actor=None) -> bool:
+def on_version_published(sender, payload, **_extra) -> None:
+    """Receiver of ``version_published``: every unfinished enrolment of the course moves
+    onto the new version when it has the same major (one transaction per enrolment)."""
+    ids = list(
+        db.session.scalars(
+            select(Enrolment.id).where(
+                Enrolment.course_id == payload.course_id,
+                Enrolment.status == ACTIVE,
+                Enrolment.version_id != payload.version_id,
+            )
+        )
+    )
+    for enrolment_id in ids:
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        if enrolment is not None:
+            follow_minor(enrolment, published=True)
+
+
+def move(enrolment: Enrolment, target: CourseVersion, *, actor=None, published=False) -> bool:
     """Put ``enrolment`` on ``target`` and carry progress over; then re-check completion.
     False when another request moved it first (or it is on ``target`` already)."""
     source_id = enrolment.version_id
@@ -123,7 +141,7 @@ def move(enrolment: Enrolment, target: CourseVersion, *, actor=None) -> bool:
     locked.version_id = target.id
     audit.record(
         "enrolment.version_moved",
-        actor=actor or enrolment.user_id,
+        actor=None if published else actor or enrolment.user_id,
         subject=enrolment.user_id,
         enrolment=enrolment.id,
         old=old_label,

@@ -139,7 +139,7 @@ def move_version(course: str):
 @login_required
 def dashboard():
     user_id = current_user.id
-    states = state.states_for(state.refreshed(user_id))
+    states = state.states_for(state.load_enrolments(user_id))
     working = [s for s in states if s.enrolment.is_active and (s.completion is None or s.notice)]
     completed = sorted(
         ((s, c) for s in states for c in s.completions),

@@ -1,7 +1,8 @@
-"""Quizzes: attempts, grading, feedback and question statistics.
+"""Quizzes: attempts, grading, feedback, extra attempts, drafts' previews and question
+statistics.
 
 Talks to the rest only through ``lms.events``: asks ``ensure_enrolment`` before a learner
-takes a quiz, sends ``quiz_passed``, answers ``completion_blockers`` for course quizzes and
+starts a quiz, sends ``quiz_passed``, answers ``completion_blockers`` for course quizzes and
 adds quiz panels to the catalogue's course and module pages.
 """
 
@@ -13,16 +14,26 @@ from flask_babel import lazy_gettext as _l
 from lms import events
 from lms.models import Role
 from lms.plugins import NavEntry, Plugin
-from lms.plugins.quizzes import models, panels  # noqa: F401  (models: tables for Alembic)
+from lms.plugins.quizzes import (  # noqa: F401  (views: routes; models: tables for Alembic)
+    educator_views,
+    grant_views,
+    models,
+    panels,
+    preview,
+    views,
+)
+from lms.plugins.quizzes.blueprint import bp
 from lms.plugins.quizzes.panels import course_panel, module_panel
-from lms.plugins.quizzes.services import completion_blockers
-from lms.plugins.quizzes.views import bp
+from lms.plugins.quizzes.standing import completion_blockers, on_personal_data
 
 
 def nav(user) -> list[NavEntry]:
+    entries = []
     if user is not None and user.role in (Role.educator, Role.site_admin):
-        return [NavEntry(_l("Quiz statistics"), "quizzes.educator_index", order=60)]
-    return []
+        entries.append(NavEntry(_l("Quiz statistics"), "quizzes.educator_index", order=60))
+    if user is not None and user.role in grant_views.GRANTERS:
+        entries.append(NavEntry(_l("Extra attempts"), "quizzes.waiting", order=62))
+    return entries
 
 
 def init_app(app: Flask) -> None:
@@ -30,6 +41,7 @@ def init_app(app: Flask) -> None:
     events.connect(app, events.completion_blockers, completion_blockers)
     events.connect(app, events.module_page_panels, module_panel)
     events.connect(app, events.course_page_panels, course_panel)
+    events.connect(app, events.personal_data, on_personal_data)
 
 
 plugin = Plugin(
@@ -37,5 +49,5 @@ plugin = Plugin(
     blueprint=bp,
     nav=nav,
     init_app=init_app,
-    description="Quiz attempts, grading, feedback and question statistics.",
+    description="Quiz attempts, grading, feedback, extra attempts and question statistics.",
 )

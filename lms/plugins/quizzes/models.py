@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.content.models import Question, Quiz
@@ -91,3 +91,20 @@ class Pick(db.Model):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quizzes_attempt.id"))
     question_id: Mapped[int] = mapped_column(ForeignKey("content_question.id"), index=True)
     choice: Mapped[int]
+
+
+class AttemptGrant(db.Model):
+    """More attempts at one quiz for one learner: granted by an owner of the course, an
+    admin of the learner's centre or a site admin, with the reason (also in the audit
+    trail). A record like the attempts: never changed or deleted. The learner may make
+    ``max_attempts`` plus the sum of their grants."""
+
+    __tablename__ = "quizzes_attempt_grant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("content_quiz.id"), index=True)
+    extra: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)

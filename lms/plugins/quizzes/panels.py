@@ -22,7 +22,7 @@ from lms import events
 from lms.content.models import Quiz
 from lms.extensions import db
 from lms.plugins import enabled_plugins
-from lms.plugins.quizzes import services
+from lms.plugins.quizzes import services, standing
 from lms.plugins.quizzes.display import percent
 
 STORE = "quizzes.panel_facts"
@@ -87,7 +87,7 @@ def _panel(
 ) -> Markup | None:
     if not quizzes:
         return None
-    status = services.learner_status(user_id, [quiz.id for quiz in quizzes])
+    status = standing.learner_status(user_id, [quiz.id for quiz in quizzes])
     items = [
         {
             "title": quiz.title,

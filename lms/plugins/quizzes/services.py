@@ -8,12 +8,9 @@ end with exactly one result, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import current_app, has_request_context
 from flask_babel import get_locale
-from flask_babel import gettext as _
-from sqlalchemy import case, exists, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -22,7 +19,14 @@ from lms.content.models import Course, CourseVersion, Question, Quiz
 from lms.extensions import db, holds_write_lock
 from lms.models import utcnow
 from lms.plugins.quizzes.grading import Grade, draw, grade
-from lms.plugins.quizzes.models import IN_PROGRESS, SUBMITTED, Answer, Attempt, Pick
+from lms.plugins.quizzes.models import (
+    IN_PROGRESS,
+    SUBMITTED,
+    Answer,
+    Attempt,
+    AttemptGrant,
+    Pick,
+)
 
 
 class NoAttemptsLeft(Exception):
@@ -43,9 +47,14 @@ def find_course(slug: str) -> Course | None:
     return db.session.scalar(select(Course).where(Course.slug == slug))
 
 
-def served_quiz(course: Course, quiz_slug: str, *, preview: bool = False) -> Quiz | None:
-    """The quiz from the published version; a draft only for those who may preview."""
-    version_id = course.published_version_id or (course.latest_version_id if preview else None)
+def served_quiz(
+    course: Course, quiz_slug: str, *, preview: bool = False, draft: bool = False
+) -> Quiz | None:
+    """The quiz from the published version. For those who may ``preview``: the latest
+    version when nothing is published, or when they ask for the ``draft``."""
+    version_id = course.published_version_id
+    if preview and (draft or version_id is None):
+        version_id = course.latest_version_id
     if version_id is None:
         return None
     return db.session.scalar(
@@ -73,16 +82,34 @@ def in_progress_attempt(user_id: int, course_id: int, quiz_slug: str) -> Attempt
     )
 
 
-def enrolment_allows(user_id: int, quiz: Quiz) -> bool:
-    """Ask the enrolment plugin (enrolling when the course is open). No receiver: allowed."""
+def enrolment_allows(user_id: int, quiz: Quiz, *, enrol: bool) -> bool:
+    """Whether the learner is enrolled (no enrolment plugin: yes). With ``enrol`` (a POST
+    only) the enrolment plugin enrols them when the course is open; without, nothing is
+    written."""
     request = events.EnrolmentRequest(
         user_id=user_id,
         course_id=quiz.version.course_id,
         version_id=quiz.version_id,
-        enrol_if_open=True,
+        enrol_if_open=enrol,
     )
     ids = events.emit(events.ensure_enrolment, request)
     return not ids or any(value is not None for value in ids)
+
+
+def attempts_granted(user_id: int, quiz_id: int) -> int:
+    """The extra attempts owners and admins granted this learner at this quiz."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(AttemptGrant.extra), 0)).where(
+            AttemptGrant.user_id == user_id, AttemptGrant.quiz_id == quiz_id
+        )
+    )
+
+
+def allowed_attempts(quiz: Quiz, user_id: int) -> int | None:
+    """``max_attempts`` plus the learner's grants; None: unlimited."""
+    if quiz.max_attempts is None:
+        return None
+    return quiz.max_attempts + attempts_granted(user_id, quiz.id)
 
 
 def attempts_used(user_id: int, quiz_id: int) -> int:
@@ -93,9 +120,12 @@ def attempts_used(user_id: int, quiz_id: int) -> int:
     )
 
 
-def attempts_left(quiz: Quiz, used: int) -> int | None:
-    """None: unlimited."""
-    return None if quiz.max_attempts is None else max(0, quiz.max_attempts - used)
+def attempts_left(quiz: Quiz, user_id: int, used: int | None = None) -> int | None:
+    """Attempts the learner may still start (grants counted); None: unlimited."""
+    allowed = allowed_attempts(quiz, user_id)
+    if allowed is None:
+        return None
+    return max(0, allowed - (attempts_used(user_id, quiz.id) if used is None else used))
 
 
 def latest_attempt(user_id: int, quiz_id: int) -> Attempt | None:
@@ -129,11 +159,12 @@ def _in_progress(user_id: int, quiz_id: int) -> Attempt | None:
 def start_attempt(user_id: int, quiz: Quiz, rng=None) -> Attempt:
     """The learner's in-progress attempt, created (with its draw) when there is none.
 
-    The next number is checked against ``max_attempts`` and inserted; when a concurrent
+    The next number is checked against the attempts allowed (``max_attempts`` plus the
+    learner's grants) and inserted; when a concurrent
     request inserted first, the unique constraints refuse ours and we re-read: resume the
     attempt it created, or refuse when it took the last number.
     """
-    quiz_id, max_attempts = quiz.id, quiz.max_attempts
+    quiz_id, max_attempts = quiz.id, allowed_attempts(quiz, user_id)
     for _round in range(5):
         current = _in_progress(user_id, quiz_id)
         if current is not None:
@@ -154,7 +185,7 @@ def start_attempt(user_id: int, quiz: Quiz, rng=None) -> Attempt:
             # End the read transaction first: on SQLite a deferred transaction that read and
             # then writes fails at once when another writer committed meanwhile, while a
             # fresh one waits for the lock. The reads may be stale by then; the unique
-            # constraints decide. (The quiz page begins IMMEDIATE and skips this.)
+            # constraints decide. (The start button's POST begins IMMEDIATE and skips this.)
             db.session.rollback()
         attempt = Attempt(
             user_id=user_id,
@@ -284,45 +315,3 @@ def answer_scores(attempt_id: int) -> dict[int, tuple[float, bool]]:
         )
     )
     return {qid: (score, correct) for qid, score, correct in rows}
-
-
-@dataclass(frozen=True)
-class LearnerStatus:
-    attempts: int
-    passed: bool
-
-
-def learner_status(user_id: int | None, quiz_ids: list[int]) -> dict[int, LearnerStatus]:
-    """Per quiz: how many attempts the learner made and whether one passed (one query)."""
-    if user_id is None or not quiz_ids:
-        return {}
-    rows = db.session.execute(
-        select(
-            Attempt.quiz_id,
-            func.count(Attempt.id),
-            func.max(case((Attempt.passed.is_(True), 1), else_=0)),
-        )
-        .where(Attempt.user_id == user_id, Attempt.quiz_id.in_(quiz_ids))
-        .group_by(Attempt.quiz_id)
-    )
-    return {quiz_id: LearnerStatus(count, bool(passed)) for quiz_id, count, passed in rows}
-
-
-def completion_blockers(sender, payload: events.CompletionQuery) -> list[str]:
-    """Receiver: each course quiz (not tied to a module) of the version not yet passed
-    (since ``payload.since``, when the learner takes the course again)."""
-    conditions = [
-        Attempt.quiz_id == Quiz.id,
-        Attempt.user_id == payload.user_id,
-        Attempt.passed.is_(True),
-    ]
-    if payload.since is not None:
-        conditions.append(Attempt.submitted_at >= payload.since)
-    passed = exists().where(*conditions)
-    quizzes = db.session.scalars(
-        select(Quiz)
-        .where(Quiz.version_id == payload.version_id, Quiz.module_id.is_(None), ~passed)
-        .order_by(Quiz.number)
-    )
-    lang = locale()
-    return [_("Final quiz not passed: %(title)s", title=quiz.title_in(lang)) for quiz in quizzes]

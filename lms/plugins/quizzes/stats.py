@@ -19,10 +19,10 @@ from lms.content.models import Course, CourseVersion, Question, Quiz
 from lms.extensions import db
 from lms.models import Role
 from lms.plugins.quizzes.models import SUBMITTED, Answer, Attempt, Pick
+from lms.text import spreadsheet_text
 
 FLAG_MIN_ANSWERS = 5
 FLAG_BELOW_PERCENT = 50
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def may_see(user, version: CourseVersion) -> bool:
@@ -173,10 +173,9 @@ def question_stats(quiz: Quiz) -> list[QuestionStat]:
 
 
 def safe_cell(value):
-    """Excel runs a cell starting with = + - @ as a formula: prefix it with '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """Text as one printable line; Excel runs a cell starting with = + - @ as a formula,
+    so such a cell gets a leading '."""
+    return spreadsheet_text(value) if isinstance(value, str) else value
 
 
 def _decimal(value: float) -> str:

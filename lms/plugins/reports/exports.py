@@ -4,7 +4,9 @@ CSV: UTF-8 with a byte-order mark and ``;`` between cells, which is what Excel w
 regional settings opens directly with åäö intact. Any cell beginning with ``= + - @`` (or a
 tab or carriage return) would be read as a formula, so it gets a leading apostrophe. XLSX
 cells are written as typed values (text stays text), and the same text cells are escaped as
-well, because a spreadsheet re-saved as CSV would otherwise carry the formula along.
+well, because a spreadsheet re-saved as CSV would otherwise carry the formula along. Every
+stored text is made one printable line first, so no character an old row holds can stop
+an export (openpyxl refuses control characters).
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from openpyxl import Workbook
 from lms.labels import profession_label
 from lms.plugins.reports.labels import cert_code, left_label, status_label
 from lms.plugins.reports.people_list import PersonRow
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from lms.text import spreadsheet_text
 
 
 def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """Any stored text as a cell: one printable line, formulas shown, not run."""
+    return spreadsheet_text(value)
 
 
 def headings() -> list[str]:

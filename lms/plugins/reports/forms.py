@@ -5,10 +5,10 @@ an error shown next to the field, never a way into another centre."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectChoice, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms import SelectChoice, SelectField
+from wtforms.validators import Optional
 
+from lms.forms import Form
 from lms.labels import PROFESSION_LABELS
 from lms.models import Profession
 from lms.plugins.reports.labels import STATUS_LABELS
@@ -16,7 +16,7 @@ from lms.plugins.reports.labels import STATUS_LABELS
 ALL = ""
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -37,10 +37,6 @@ class ReportFilterForm(FlaskForm):
             *(SelectChoice(key, label) for key, label in STATUS_LABELS.items()),
         ],
         validators=[Optional()],
-    )
-    page = IntegerField(
-        _l("Page"),
-        validators=[Optional(), NumberRange(min=1, message=_l("Give a page number of 1 or more."))],
     )
 
     def set_choices(self, centres, courses) -> None:

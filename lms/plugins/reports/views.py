@@ -14,6 +14,7 @@ from flask_login import current_user
 from lms.access import roles_required
 from lms.labels import profession_label
 from lms.models import Profession, Role
+from lms.params import page_number
 from lms.plugins import enabled_plugins
 from lms.plugins.reports import charts, exports, people_list, services
 from lms.plugins.reports.forms import ReportFilterForm
@@ -170,7 +171,7 @@ def _network_rows(scope, centres, figures):
 def people():
     scope, form, filt, centres = _filters()
     t = _tables()
-    page = people_list.people_page(t, filt, form.chosen("status"), form.page.data or 1)
+    page = people_list.people_page(t, filt, form.chosen("status"), page_number())
     centre_name, course_title = _names(scope, centres)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
