@@ -56,6 +56,20 @@ def page_number(name: str = "page") -> int:
     return number
 
 
+def search_term(name: str = "q", *, longest: int = 200) -> str:
+    """The search text in the query, as people type it: NFC, one line, at most ``longest``
+    characters (``""`` when absent)."""
+    from lms.text import one_line
+
+    return one_line(request.args.get(name, ""))[:longest]
+
+
+def contains_pattern(term: str) -> str:
+    """A SQL ``LIKE`` pattern for ``term`` anywhere, its ``%`` and ``_`` taken as text; use
+    it with ``escape="\\"``."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def refuse_nul():
     """``before_request``: a NUL anywhere in the path, the query or the form is a 400."""
     if "\x00" in request.path:

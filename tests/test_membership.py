@@ -328,7 +328,7 @@ def test_an_import_confirms_a_request_to_its_centre_and_moves_nobody(
 def test_my_data_lists_memberships(client, auth, make_user):
     person = make_user(centre="umea")
     auth.login(person)
-    data = client.get("/auth/my-data.json").get_json()
+    data = client.post("/auth/my-data.json").get_json()
     assert data["centre_memberships"][0]["status"] == "confirmed"
 
 

@@ -21,8 +21,7 @@ from lms.labels import ROLE_LABELS
 from lms.membership import services as membership
 from lms.membership.forms import REASON_MAX
 from lms.models import AuditEvent, Centre, CentreMembership, Role, User
-from lms.params import page_number
-from lms.text import one_line
+from lms.params import contains_pattern, page_number, search_term
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
@@ -53,19 +52,14 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
-def _contains(term: str) -> str:
-    """A LIKE pattern for ``term`` anywhere, its ``%`` and ``_`` taken as text."""
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 @bp.route("/users")
 @roles_required(Role.site_admin)
 def users():
-    query = one_line(request.args.get("q", ""))[:200]
+    query = search_term()
     page = page_number()
     statement = select(User).order_by(User.name, User.id)
     if query:
-        pattern = _contains(query.lower())
+        pattern = contains_pattern(query.lower())
         statement = statement.where(
             or_(
                 unicode_lower(User.name).like(pattern, escape="\\"),

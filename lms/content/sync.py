@@ -294,6 +294,7 @@ def sync_course(doc: CourseDoc, folder: Path) -> SyncResult:
         announce_published(version)
     return result
 
+
 def sync_courses(root: Path) -> list[SyncResult]:
     root = Path(root)
     if not root.is_dir():

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from lms.forms import Form
 
 REASON_MAX = 500
 
@@ -19,7 +20,7 @@ def optional_int(value):
         return -1  # not a choice: "Not a valid choice." from the field, never a 500
 
 
-class AskForm(FlaskForm):
+class AskForm(Form):
     centre = SelectField(
         _l("Centre"),
         coerce=optional_int,
@@ -27,7 +28,7 @@ class AskForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Confirming a request: the person asked, so the reason is optional."""
 
     reason = TextAreaField(
@@ -35,7 +36,7 @@ class ConfirmForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """Declining a request or removing a member: acting on someone's record needs a reason."""
 
     reason = TextAreaField(
@@ -44,12 +45,12 @@ class ReasonForm(FlaskForm):
     )
 
 
-class DomainForm(FlaskForm):
+class DomainForm(Form):
     domain = StringField(
         _l("E-mail domain"),
         validators=[DataRequired(message=_l("Type the domain.")), Length(max=253)],
     )
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A POST button: CSRF only."""

@@ -90,8 +90,20 @@ def test_fresh_credential_verifies_and_a_changed_one_does_not(client, certificat
 def test_control_characters_in_a_name_are_left_out_not_canonicalised_differently(
     client, make_user, make_course, complete, verifier
 ):
-    learner = make_user(name="Anna\bBerg\x0c\x7f Lund\tSson")
-    certificate = complete(learner, make_course())
+    # Names are cleaned when stored (lms.text.one_line); a certificate issued before that
+    # may still hold control characters in its snapshot, so the builder leaves them out too.
+    certificate = complete(make_user(name="Anna Berg"), make_course())
+    db.session.execute(
+        db.update(Certificate)
+        .where(Certificate.id == certificate.id)
+        .values(name="Anna\bBerg\x0c\x7f Lund\tSson")
+    )
+    db.session.execute(  # built on request from the snapshot, as for an old certificate
+        db.update(Credential)
+        .where(Credential.certificate_id == certificate.id)
+        .values(document=None)
+    )
+    db.session.commit()
     credential = fetch(client, certificate)
     assert credential["credentialSubject"]["name"] == "AnnaBerg Lund\tSson"
     assert check(verifier, client, [credential]) == ["verified"]

@@ -155,7 +155,7 @@ def test_identities_are_in_the_persons_data_and_go_when_anonymised(client, sso_s
     from lms.auth import services as auth_services
 
     oidc_sign_in(client, "nora")
-    data = client.get("/auth/my-data.json").get_json()
+    data = client.post("/auth/my-data.json").get_json()
     assert data["sign_in_identities"][0]["provider"] == "region-test"
     assert data["sign_in_identities"][0]["subject"] == "nora"
     user = db.session.scalar(select(User))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.content.frontmatter import AUDIENCES
+from lms.forms import Form, SourceTextField
 from lms.labels import PROFESSION_LABELS
 from lms.models import Profession
 from lms.plugins.authoring.publishing import KINDS, MAX_NOTE
@@ -37,7 +37,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class NewCourseForm(FlaskForm):
+class NewCourseForm(Form):
     slug = StringField(
         _l("Address"), validators=[DataRequired(), Length(max=100)], filters=[_strip]
     )
@@ -56,33 +56,33 @@ class NewCourseForm(FlaskForm):
     )
 
 
-class TextFileForm(FlaskForm):
-    text = TextAreaField(_l("Text (Markdown)"), render_kw={"rows": 24, "spellcheck": "true"})
+class TextFileForm(Form):
+    text = SourceTextField(_l("Text (Markdown)"), render_kw={"rows": 24, "spellcheck": "true"})
     revision = HiddenField()
 
 
-class NewFileForm(FlaskForm):
+class NewFileForm(Form):
     name = StringField(_l("File name"), validators=[DataRequired(), Length(max=200)])
-    text = TextAreaField(_l("Text (Markdown)"), render_kw={"rows": 20, "spellcheck": "true"})
+    text = SourceTextField(_l("Text (Markdown)"), render_kw={"rows": 20, "spellcheck": "true"})
 
 
-class RenameForm(FlaskForm):
+class RenameForm(Form):
     name = StringField(_l("New name"), validators=[DataRequired(), Length(max=200)])
     revision = HiddenField()
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     revision = HiddenField()
 
 
-class PictureForm(FlaskForm):
+class PictureForm(Form):
     file = FileField(_l("Picture"), validators=[FileRequired(_l("Choose a picture."))])
     name = StringField(
         _l("Name in the course (optional)"), validators=[Optional(), Length(max=200)]
     )
 
 
-class ZipForm(FlaskForm):
+class ZipForm(Form):
     file = FileField(_l("ZIP file"), validators=[FileRequired(_l("Choose a ZIP file."))])
     replace = BooleanField(
         _l("Replace every file of the draft with the files of the ZIP"),
@@ -90,7 +90,7 @@ class ZipForm(FlaskForm):
     )
 
 
-class PublishForm(FlaskForm):
+class PublishForm(Form):
     kind = RadioField(
         _l("What kind of change is it?"),
         choices=[SelectChoice(value, label) for value, label in KINDS.items()],
@@ -102,13 +102,13 @@ class PublishForm(FlaskForm):
     revision = HiddenField()
 
 
-class OwnerForm(FlaskForm):
+class OwnerForm(Form):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A POST button: CSRF only."""
 
 
-class PreviewQuizForm(FlaskForm):
+class PreviewQuizForm(Form):
     """The previewed quiz's answers are read from the request; the form carries CSRF only."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from lms.access import roles_required
 from lms.extensions import db, unicode_lower
 from lms.models import Centre, Role, User
+from lms.params import contains_pattern, page_number, search_term
 from lms.plugins.sso import accounts, policy, saml
 from lms.plugins.sso.forms import CentrePolicyForm, ConfirmForm
 from lms.plugins.sso.models import Identity
@@ -41,19 +42,20 @@ def _registration(provider) -> dict:
 @bp.route("/admin/")
 @roles_required(Role.site_admin)
 def admin():
-    query = request.args.get("q", "").strip().lower()
-    page = max(request.args.get("page", 1, type=int), 1)
+    query = search_term()
+    page = page_number()
     statement = select(Identity).join(User).order_by(User.name, Identity.id)
     if query:
-        pattern = f"%{query}%"
+        pattern = contains_pattern(query.lower())
         statement = statement.where(
             or_(
-                unicode_lower(User.name).like(pattern),
-                unicode_lower(User.email).like(pattern),
-                func.lower(Identity.subject).like(pattern),
+                unicode_lower(User.name).like(pattern, escape="\\"),
+                unicode_lower(User.email).like(pattern, escape="\\"),
+                func.lower(Identity.subject).like(pattern, escape="\\"),
             )
         )
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    page = min(page, max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))  # past the end: the last
     linked = db.session.scalars(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     centres = db.session.scalars(select(Centre).order_by(Centre.name)).all()
     return render_template(

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import InputRequired
 
+from lms.forms import Form
 
-class LinkForm(FlaskForm):
+
+class LinkForm(Form):
     password = PasswordField(_l("Password of your account here"), validators=[InputRequired()])
 
 
-class CentrePolicyForm(FlaskForm):
+class CentrePolicyForm(Form):
     sso_only = BooleanField(_l("Staff sign in through SSO only"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A POST button: CSRF only."""
