@@ -178,6 +178,30 @@ membership_changed = signals.signal(
 )
 
 
+person_changed = signals.signal(
+    "person-changed",
+    doc=(
+        "Sent by the core (lms.people) when a person's profession or unit changes. Payload: "
+        "PersonChanged. Sent inside the changing transaction, before it commits: receivers "
+        "(e.g. requirements that target a profession or a unit) write in that transaction "
+        "and must not commit."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PersonChanged:
+    """``fields``: which of ``profession`` and ``unit`` changed, at ``at`` (naive UTC).
+    ``via``: profile, admin, import or ``sso:<provider>``; ``actor_id``: who made the
+    change (None for a rule such as an identity provider)."""
+
+    user_id: int
+    fields: frozenset[str]
+    at: datetime
+    via: str
+    actor_id: int | None = None
+
+
 @dataclass(frozen=True)
 class MembershipChanged:
     """``old_centre_id`` -> ``new_centre_id`` (either None: joined / removed) at ``at``

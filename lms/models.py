@@ -79,6 +79,9 @@ class User(UserMixin, db.Model):
     # The person's *confirmed* centre (None: none). Written only by lms.membership, which
     # keeps it equal to the one confirmed CentreMembership; everything else reads it.
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
+    # The person's unit or ward at their centre ("Hematologi", "Sjukhusapoteket"): set by the
+    # centre (an admin, an import, an identity provider), see lms.people.
+    unit: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
     # When the person proved they read mail at ``email`` (a link we sent was used); only a
     # proven address counts for a centre's e-mail domains.

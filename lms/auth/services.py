@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from lms import audit, events, mail
+from lms import audit, events, mail, people
 from lms.auth.passwords import hash_password, needs_rehash, verify_password
 from lms.extensions import db
 from lms.membership import domains
@@ -260,20 +260,17 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
-def update_profile(user: User, *, name: str, profession) -> None:
-    """The person edits their own name and profession (commits), audited with old -> new.
-    Their centre is not theirs to edit: see :mod:`lms.membership`."""
-    changes = {}
+def update_profile(user: User, *, name: str, profession=None) -> None:
+    """The person edits their own name and, while they have no confirmed centre, their
+    profession (``None`` leaves it: a confirmed member's is the centre's, see
+    :mod:`lms.people`). Audited with old -> new; commits."""
     name = name.strip()
     if user.name != name:
-        changes["name"] = {"old": user.name, "new": name}
-    if user.profession != profession:
-        changes["profession"] = {"old": str(user.profession), "new": str(profession)}
-    if not changes:
-        return
-    user.name = name
-    user.profession = profession
-    audit.record("profile.updated", actor=user, subject=user, **changes)
+        old = user.name
+        user.name = name
+        audit.record("profile.updated", actor=user, subject=user, name={"old": old, "new": name})
+    if profession is not None and people.may_edit_own(user):
+        people.update(user, profession=profession, actor=user, via="profile")
     db.session.commit()
 
 

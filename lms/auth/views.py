@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from lms import events
+from lms import events, people
 from lms.access import login_required, public
 from lms.auth import services
 from lms.auth.forms import (
@@ -153,16 +153,24 @@ def register():
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    """Name and profession. The centre is not a field here: a person asks to join or move
-    (``membership.ask``) and the centre decides; a ``centre`` sent here is ignored."""
+    """Name, and profession while the person has no confirmed centre. The centre is not a
+    field here: a person asks to join or move (``membership.ask``) and the centre decides; a
+    ``centre`` sent here is ignored, and so is a ``profession`` from a confirmed member
+    (their centre sets it, with their unit: :mod:`lms.people`)."""
     user = current_user._get_current_object()
     form = ProfileForm(obj=None if request.method == "POST" else user)
-    form.profession.choices = profession_choices()
-    if request.method == "GET":
-        form.profession.data = user.profession.value
+    own_profession = people.may_edit_own(user)
+    if own_profession:
+        form.profession.choices = profession_choices()
+        if request.method == "GET":
+            form.profession.data = user.profession.value
+    else:  # a confirmed member's profession is the centre's to set (lms.people)
+        del form.profession
     if form.validate_on_submit():
         services.update_profile(
-            user, name=form.name.data, profession=Profession(form.profession.data)
+            user,
+            name=form.name.data,
+            profession=Profession(form.profession.data) if own_profession else None,
         )
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))

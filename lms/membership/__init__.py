@@ -13,4 +13,4 @@ from flask import Blueprint
 
 bp = Blueprint("membership", __name__, template_folder="templates")
 
-from lms.membership import views  # noqa: E402, F401  (routes on bp)
+from lms.membership import person_views, views  # noqa: E402, F401  (routes on bp)

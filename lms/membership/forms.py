@@ -54,3 +54,14 @@ class DomainForm(Form):
 
 class ButtonForm(Form):
     """A POST button: CSRF only."""
+
+
+class PersonDetailsForm(Form):
+    """A member's profession and unit, set by their centre; a reason for the record."""
+
+    profession = SelectField(_l("Profession"), validators=[DataRequired()])
+    unit = StringField(_l("Unit or ward"), validators=[Optional(), Length(max=120)])
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[DataRequired(message=_l("Say why.")), Length(max=REASON_MAX)],
+    )

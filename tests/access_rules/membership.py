@@ -9,6 +9,7 @@ RULES = {
     "membership.members": ADMINS,
     "membership.decide": ADMINS,
     "membership.remove": ADMINS,
+    "membership.details": ADMINS,
     "membership.add_domain": frozenset({Role.site_admin}),
     "membership.delete_domain": frozenset({Role.site_admin}),
     "membership.ask": ANY,

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lms import audit, events
+from lms import audit, events, people
 from lms.auth import services as auth_services
 from lms.extensions import db
 from lms.membership import services as membership
@@ -121,12 +121,8 @@ def apply_asserted_centre(
             via=via,
             source=MembershipSource.identity_provider,
         )
-    if profession is not None and user.profession != profession:
-        old = user.profession.value if user.profession else None
-        user.profession = profession
-        audit.record(
-            "sso.profession_asserted", subject=user, source=via, profession=[old, profession]
-        )
+    if profession is not None:
+        people.update(user, profession=profession, actor=None, via=via)
 
 
 def _identity(provider: str, subject: str) -> Identity | None:
