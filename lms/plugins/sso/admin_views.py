@@ -15,8 +15,8 @@ from lms.plugins.sso import accounts, policy, saml
 from lms.plugins.sso.forms import CentrePolicyForm, ConfirmForm
 from lms.plugins.sso.models import Identity
 from lms.plugins.sso.oidc import redirect_uri
-from lms.plugins.sso.urls import external_url
 from lms.plugins.sso.views import bp, providers
+from lms.urls import absolute_url as external_url
 
 PAGE_SIZE = 50
 

@@ -21,7 +21,7 @@ from joserfc.errors import JoseError
 
 from lms.plugins.sso.accounts import Asserted, SsoError, asserted_from
 from lms.plugins.sso.providers import Provider
-from lms.plugins.sso.urls import external_url
+from lms.urls import absolute_url as external_url
 
 HTTP_TIMEOUT_SECONDS = 10
 

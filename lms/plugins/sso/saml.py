@@ -30,7 +30,7 @@ from lms.models import utcnow
 from lms.plugins.sso.accounts import Asserted, SsoError, asserted_from
 from lms.plugins.sso.models import SamlAssertion
 from lms.plugins.sso.providers import Provider
-from lms.plugins.sso.urls import external_url
+from lms.urls import absolute_url as external_url
 
 TICKET_MINUTES = 5
 REMOTE_METADATA_SECONDS = 6 * 3600
