@@ -83,3 +83,26 @@ def test_the_membership_upgrade_confirms_everyones_current_centre(empty_database
         ]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_stepping_down_from_the_unit_keeps_the_one_account_per_address_rule(empty_database_url):
+    """0014's downgrade must not rebuild user_account (a SQLite batch rebuild drops the
+    lower(email) expression index): after it, a second account for the same address in
+    other letter case is still refused by the database."""
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0014_person_unit")
+        downgrade(revision="0013_sso")
+        insert = text(
+            "INSERT INTO user_account (email, name, profession, role, active, "
+            "session_version, created_at) VALUES (:e, 'N', 'nurse', 'learner', true, 1, "
+            "'2025-01-02 03:04:05')"
+        )
+        with db.engine.begin() as conn:
+            conn.execute(insert, {"e": "Anna@example.com"})
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(insert, {"e": "anna@example.com"})
+        db.session.remove()
+        db.engine.dispose()

@@ -16,11 +16,11 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE, not batch mode: on SQLite a batch rebuild of user_account would
+# drop the expression index uq_user_account_email_lower (SQLite >= 3.35 drops columns).
 def upgrade():
-    with op.batch_alter_table('user_account') as batch:
-        batch.add_column(sa.Column('unit', sa.String(length=120), nullable=True))
+    op.add_column('user_account', sa.Column('unit', sa.String(length=120), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('user_account') as batch:
-        batch.drop_column('unit')
+    op.drop_column('user_account', 'unit')
