@@ -34,8 +34,8 @@ extract-messages: $(VENV)/.installed ## update the catalogues from the code (the
 
 run: install ## migrate, load courses/, seed demo data, serve on http://127.0.0.1:5000 (SQLite)
 	$(RUN_ENV) $(BIN)/flask db upgrade heads
-	$(RUN_ENV) $(BIN)/flask lms seed-demo
 	$(RUN_ENV) $(BIN)/flask lms sync-courses
+	$(RUN_ENV) $(BIN)/flask lms seed-demo
 	$(RUN_ENV) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 lint: $(VENV)/.installed ## ruff check and format check

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from lms import audit, events, mail
+from lms import audit, demo, events, mail
 from lms.auth import services as auth_services
 from lms.auth.passwords import password_problem
 from lms.backup import BackupError, backup, restore
@@ -119,7 +119,9 @@ def send_mail_command(retry_now: bool) -> None:
 
 @lms_cli.command("seed-demo")
 def seed_demo() -> None:
-    """Create one demo account per role (only when LMS_DEMO is on)."""
+    """Create one demo account per role (only when LMS_DEMO is on); once courses are
+    loaded, play their activity through the app's pages (a certificate, progress, an
+    assignment, a request to join a centre), once per database."""
     if not current_app.config.get("LMS_DEMO"):
         raise click.ClickException("demo mode is off (set LMS_DEMO=1); no demo accounts made")
     seed_centres()
@@ -137,6 +139,18 @@ def seed_demo() -> None:
             confirm_centre=True,
         )
         click.echo(f"demo account {email} ({role.value}) / {DEMO_PASSWORD}")
+    db.session.commit()
+    if not db.session.scalar(select(Course.id).limit(1)):
+        click.echo(
+            "no courses loaded yet: run sync-courses, then seed-demo again for demo activity"
+        )
+        return
+    try:
+        played = demo.play(current_app._get_current_object(), password=DEMO_PASSWORD)
+    except demo.DemoError as exc:
+        raise click.ClickException(f"demo activity stopped: {exc}") from exc
+    for line in played:
+        click.echo(f"demo activity: {line}")
 
 
 @lms_cli.command("check-courses")

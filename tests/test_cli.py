@@ -80,3 +80,38 @@ def test_seed_demo_makes_one_account_per_role_and_is_idempotent(app, runner):
     assert set(roles) == {r.value for r in Role}
     assert len(roles) == 5
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.registered"))
+
+
+def test_seed_demo_plays_what_each_role_finds_through_the_pages(app, runner, auth, client):
+    """With courses loaded, seed-demo gives the demo accounts real records, made by the
+    pages people use: a certificate, progress, an assignment, a request to join."""
+    from pathlib import Path
+
+    from lms.content.sync import sync_courses
+    from lms.plugins.certificates.models import Certificate
+    from lms.plugins.enrolment.models import Assignment
+
+    app.config["LMS_DEMO"] = True
+    sync_courses(Path(__file__).resolve().parents[1] / "courses")
+    first = runner.invoke(args=["lms", "seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "nurse@example.com completed car-t-nursing" in first.output
+    nurse = db.session.scalar(select(User).where(User.email == "nurse@example.com"))
+    pharmacist = db.session.scalar(select(User).where(User.email == "pharmacist@example.com"))
+    certificates = db.session.scalars(select(Certificate)).all()
+    assert [c.user_id for c in certificates] == [nurse.id]
+    assigned = db.session.scalars(select(Assignment)).all()
+    assert [a.user_id for a in assigned] == [pharmacist.id]
+    assert assigned[0].due_on is not None
+
+    again = runner.invoke(args=["lms", "seed-demo"])
+    assert again.exit_code == 0
+    assert "demo activity" not in again.output
+    assert len(db.session.scalars(select(Certificate)).all()) == 1
+
+    auth.login("centre-admin@example.com", "demo-atmp-2026")
+    members = client.get("/centre/members").get_data(as_text=True)
+    assert "Olle Olsson (demo)" in members
+    auth.logout()
+    auth.login("nurse@example.com", "demo-atmp-2026")
+    assert "/certificates/" in client.get("/me/").get_data(as_text=True)
