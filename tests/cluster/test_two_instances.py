@@ -95,20 +95,22 @@ def cluster(tmp_path_factory):
             )
         )
         urls.append(f"http://127.0.0.1:{port}")
-    for base in urls:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "an instance did not start"
-                time.sleep(0.2)
-    yield urls
-    for process, log in processes:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+    try:
+        for base in urls:
+            deadline = time.monotonic() + 60  # a loaded machine starts gunicorn slowly
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                        break
+                except OSError:
+                    assert time.monotonic() < deadline, "an instance did not start"
+                    time.sleep(0.2)
+        yield urls
+    finally:  # also when an instance did not start: no process or log left behind
+        for process, log in processes:
+            process.terminate()
+            process.wait(timeout=20)
+            log.close()
     store.flushdb()
     store.close()
     with admin.connect() as conn:
