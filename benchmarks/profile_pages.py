@@ -50,7 +50,7 @@ def log_in(app) -> dict[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--top", type=int, default=25, help="0: timings only, no profile")
     parser.add_argument("--page", action="append", help="a URL (default: the five pages)")
     parser.add_argument("--sort", default="cumulative")
     args = parser.parse_args()
@@ -62,6 +62,9 @@ def main() -> int:
         urls = args.page or [url for _label, url, *_ in PAGES]
         for url in urls:
             ms, sql = in_process(app, jar, url, args.requests)
+            if args.top == 0:  # timings only
+                print(f"===== {url}: {ms:.2f} ms/request, {sql:.1f} SQL statements/request")
+                continue
             profile = cProfile.Profile()
             profile.enable()
             in_process(app, jar, url, args.requests)

@@ -65,7 +65,7 @@ def cached(name: str, version, *extra: Hashable, caller: Callable[[], str]) -> M
     (``name``, ``version.id``, ``extra``, locale, script root) and process. ``version`` is a
     course version (anything with ``id`` and ``is_draft``); a draft's block is rendered on
     every call and never kept. ``extra`` must be hashable and never about the person."""
-    if version.is_draft or current_app.config.get("LMS_FRAGMENT_CACHE") is False:
+    if version.is_draft or not current_app.config.get("LMS_FRAGMENT_CACHE", True):
         return Markup(caller())
     key = (name, version.id, extra, str(get_locale()), request.script_root)
     store: Fragments = current_app.extensions[STORE]
