@@ -7,7 +7,7 @@ everyone who reads the page in the same language. Templates wrap such parts in::
     {% call cached("catalog.card", version) %} ... {% endcall %}
 
 and the part is rendered once per (name, version id, locale, script root) in each worker
-process, then served from memory. Rules, checked by ``tests/test_fragments.py``:
+process, then served from memory. Rules, checked by ``tests/test_page_caches.py``:
 
 - nothing about the person (enrolment, progress, attempts, role) goes inside a cached part:
   it would be shown to the next reader;

@@ -22,6 +22,7 @@ from lms.content.models import Course, CourseVersion, Module, Quiz
 from lms.extensions import db
 from lms.plugins.enrolment import versions
 from lms.plugins.enrolment.models import Assignment, Completion, Cycle, Enrolment, Progress
+from lms.plugins.enrolment.module_state import BoundedCache
 
 OUTLINES = "enrolment.outlines"
 MAX_OUTLINES = 512
@@ -62,8 +63,6 @@ class Outline:
 def outlines(version_ids: Iterable[int]) -> dict[int, Outline]:
     """Version id -> its modules (by number) and module quizzes, from memory; versions not
     in memory are read in two queries. Version rows never change, so nothing expires."""
-    from lms.plugins.enrolment.module_state import BoundedCache
-
     cache: BoundedCache = current_app.extensions.setdefault(OUTLINES, BoundedCache(MAX_OUTLINES))
     found = {i: cache.peek(i) for i in set(version_ids)}
     missing = [i for i, outline in found.items() if outline is None]
