@@ -86,6 +86,11 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = LMS_TIMEZONE
     LMS_LOCALES = ("sv", "en")
 
+    # Parts of pages built only from a published course version, kept per worker process
+    # (lms/fragments.py): on/off and the most kept (least recently used out first).
+    LMS_FRAGMENT_CACHE = env_bool("LMS_FRAGMENT_CACHE", True)
+    LMS_FRAGMENT_CACHE_SIZE = env_int("LMS_FRAGMENT_CACHE_SIZE", 4096)
+
     RATELIMIT_STORAGE_URI = env("LMS_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = env_bool("LMS_RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True

@@ -232,7 +232,7 @@ def main() -> int:
             **sync,
         )
         servers.append(hello)
-        server.wait_ready()
+        server.wait_ready(seconds=120)  # a loaded machine starts slowly
         browser = Browser(server.port, EMAIL)
         browser.log_in()
         browser.enrol(COURSE)

@@ -22,7 +22,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict[str, str], port: int, log: Path, app: str = "bench_wsgi:app"
+) -> subprocess.Popen:
     command = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "--workers=2",
@@ -31,7 +33,7 @@ def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Pope
         f"--bind={HOST}:{port}",
         f"--pythonpath={ROOT},{ROOT / 'benchmarks'}",
         "--log-level=warning",
-        "bench_wsgi:app",
+        app,
     ]
     with log.open("wb") as out:
         return subprocess.Popen(
@@ -57,17 +59,19 @@ def stop(process: subprocess.Popen | None) -> None:
         pass
 
 
-def wait_ready(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
+def wait_ready(
+    port: int, process: subprocess.Popen, seconds: float = 120, path: str = "/healthz"
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("gunicorn exited before serving")
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/healthz")
+            conn.request("GET", path)
             if conn.getresponse().status == 200:
                 conn.close()
                 return
         except OSError:
             time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer /healthz in time")
+    raise RuntimeError(f"gunicorn did not answer {path} in time")

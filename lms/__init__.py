@@ -25,7 +25,7 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
     """Build an app. ``config``: a config class, its name, or a mapping of overrides on top
     of the testing config (for tests)."""
     from config import TestingConfig
-    from lms import cli, core, mail, params, records, security
+    from lms import cli, core, fragments, i18n, mail, params, records, security
     from lms.auth import bp as auth_bp
     from lms.auth import panels as auth_panels
     from lms.auth.admin import bp as admin_bp
@@ -61,6 +61,7 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    i18n.init_app(app, babel)
     login_manager.init_app(app)
     login_manager.user_loader(security.load_user)
     login_manager.login_view = "auth.login"
@@ -77,6 +78,7 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
     auth_panels.init_app(app)
     load_plugins(app)
     init_templating(app)
+    fragments.init_app(app)
     cli.init_app(app)
 
     from lms.access import enforce

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 
 from lms.extensions import db
@@ -15,7 +15,21 @@ CSP = (
 )
 
 
+def _signed_in() -> bool:
+    """Whether the request carries a signed-in session, without loading the user (a
+    database query /healthz and public pages need not pay). A user already loaded by the
+    view decides; otherwise a user id in the session or a remember-me cookie counts, even
+    one that turns out stale: the cautious side (no-store) for the cache decision."""
+    if "_login_user" in g:
+        return bool(current_user.is_authenticated)
+    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return "_user_id" in session or cookie in request.cookies
+
+
 def set_security_headers(response):
+    """``after_request``: the headers every response gets; a signed-in person's pages
+    (and every ``auth.`` page) are ``no-store`` with ``Vary: Cookie`` unless the view
+    marked its response public."""
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -28,7 +42,7 @@ def set_security_headers(response):
             "Strict-Transport-Security",
             f"max-age={current_app.config['LMS_HSTS_MAX_AGE']}; includeSubDomains",
         )
-    private = current_user.is_authenticated or (request.endpoint or "").startswith("auth.")
+    private = (request.endpoint or "").startswith("auth.") or _signed_in()
     # A view that marks its response public (course pictures: the same bytes for everyone)
     # keeps its caching; every other page of a logged-in user is no-store.
     if private and not response.cache_control.public:

@@ -1,4 +1,4 @@
-"""What every template can use: navigation from the plugins, the language form, labels."""
+"""What every template can use: navigation from the plugins, the locale, labels."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from flask import Flask, current_app, g, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from lms.auth.forms import LanguageForm
 from lms.labels import membership_status_label, profession_label, role_label
 from lms.plugins import nav_entries
 
@@ -20,11 +19,10 @@ def _context():
 
 
 def _build() -> dict:
+    # The language switch in base.html is plain HTML (no form object to build per page).
     user = current_user if current_user.is_authenticated else None
-    lang_form = LanguageForm(formdata=None, lang=str(get_locale()))
     return {
         "nav_entries": nav_entries(current_app, user),
-        "lang_form": lang_form,
         "current_locale": str(get_locale()),
         "profession_label": profession_label,
         "role_label": role_label,

@@ -37,6 +37,20 @@ class BoundedCache:
         self._data: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
+    def peek(self, key):
+        """The value kept for ``key`` (marked recently used), or None."""
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        return None
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
     def get(self, key, load: Callable[[], object]):
         with self._lock:
             if key in self._data:

@@ -109,10 +109,16 @@ def _course_and_version(course_id: int):
 
 
 def on_course_page(sender, payload: events.CoursePage, **_extra) -> Markup | None:
-    course, published = _course_and_version(payload.course_id)
+    """The enrolled learner's state comes with the course and its published version (one
+    query); only someone not enrolled costs the separate look-up."""
+    found = state.state_of(payload.user_id, payload.course_id) if payload.user_id else None
+    if found is not None:
+        course = found.enrolment.course
+        published = course.published_version
+    else:
+        course, published = _course_and_version(payload.course_id)
     if course is None:
         return None
-    found = state.state_of(payload.user_id, course.id) if payload.user_id else None
     html = render_template(
         "enrolment/course_panel.html",
         course=course,

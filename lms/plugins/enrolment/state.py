@@ -8,25 +8,99 @@ number of enrolments at once so a page's query count does not grow with its rows
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 
+from flask import current_app
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from lms import clock
-from lms.content.models import Course, Module, Quiz
+from lms.content.models import Course, CourseVersion, Module, Quiz
 from lms.extensions import db
 from lms.plugins.enrolment import versions
 from lms.plugins.enrolment.models import Assignment, Completion, Cycle, Enrolment, Progress
+from lms.plugins.enrolment.module_state import BoundedCache
+
+OUTLINES = "enrolment.outlines"
+MAX_OUTLINES = 512
+"""Versions whose module outline is kept per app process; the least recently used goes first."""
+
+
+@dataclass(frozen=True)
+class ModuleOutline:
+    """What the progress panels show of a module, copied from its stored (never changed)
+    version: plain data, shared between requests and threads."""
+
+    id: int
+    version_id: int
+    number: int
+    slug: str
+    title: str
+    titles: MappingProxyType  # language -> translated title
+    content_hash: str
+
+    def text(self, language: str) -> dict:
+        """Like :meth:`lms.content.models.Module.text`, the title only."""
+        return {"title": self.titles.get(language) or self.title}
+
+
+@dataclass(frozen=True)
+class QuizOutline:
+    id: int
+    module_id: int
+    slug: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    modules: tuple[ModuleOutline, ...]
+    quizzes: MappingProxyType  # module id -> QuizOutline
+
+
+def outlines(version_ids: Iterable[int]) -> dict[int, Outline]:
+    """Version id -> its modules (by number) and module quizzes, from memory; versions not
+    in memory are read in two queries. Version rows never change, so nothing expires."""
+    cache: BoundedCache = current_app.extensions.setdefault(OUTLINES, BoundedCache(MAX_OUTLINES))
+    found = {i: cache.peek(i) for i in set(version_ids)}
+    missing = [i for i, outline in found.items() if outline is None]
+    if missing:
+        modules: dict[int, list[ModuleOutline]] = defaultdict(list)
+        rows = db.session.scalars(
+            select(Module)
+            .where(Module.version_id.in_(missing))
+            .options(defer(Module.html), defer(Module.toc_html), defer(Module.audiences))
+            .order_by(Module.number)
+        )
+        for m in rows:
+            titles = {lang: t["title"] for lang, t in m.translations.items() if t.get("title")}
+            modules[m.version_id].append(
+                ModuleOutline(
+                    m.id, m.version_id, m.number, m.slug, m.title,
+                    MappingProxyType(titles), m.content_hash,
+                )
+            )  # fmt: skip
+        quizzes: dict[int, dict[int, QuizOutline]] = defaultdict(dict)
+        for quiz_id, version_id, module_id, slug in db.session.execute(
+            select(Quiz.id, Quiz.version_id, Quiz.module_id, Quiz.slug).where(
+                Quiz.version_id.in_(missing), Quiz.module_id.is_not(None)
+            )
+        ):
+            quizzes[version_id][module_id] = QuizOutline(quiz_id, module_id, slug)
+        for i in missing:
+            found[i] = Outline(tuple(modules[i]), MappingProxyType(quizzes[i]))
+            cache.put(i, found[i])
+    return found  # type: ignore[return-value]
 
 
 @dataclass
 class CourseState:
     enrolment: Enrolment
-    modules: list[Module]
+    modules: tuple[ModuleOutline, ...]
     done: set[int]
-    quizzes: dict[int, Quiz]  # module id -> quiz
+    quizzes: dict[int, QuizOutline]  # module id -> quiz
     completion: Completion | None
     due_on: date | None
     notice: versions.MajorNotice | None
@@ -109,17 +183,8 @@ def states_for(enrolments: list[Enrolment]) -> list[CourseState]:
         published = e.course.published_version_id
         if published is not None:
             version_ids.add(published)
-    modules: dict[int, list[Module]] = defaultdict(list)
-    for module in db.session.scalars(
-        select(Module).where(Module.version_id.in_(version_ids)).order_by(Module.number)
-    ):
-        modules[module.version_id].append(module)
-    quizzes = {
-        quiz.module_id: quiz
-        for quiz in db.session.scalars(
-            select(Quiz).where(Quiz.version_id.in_(version_ids), Quiz.module_id.is_not(None))
-        )
-    }
+    found = outlines(version_ids)
+    modules = {i: outline.modules for i, outline in found.items()}
     cycle_of = {e.id: e.cycle for e in enrolments}
     done: dict[int, set[int]] = defaultdict(set)
     for enrolment_id, module_id, cycle in db.session.execute(
@@ -137,7 +202,7 @@ def states_for(enrolments: list[Enrolment]) -> list[CourseState]:
     for completion in db.session.scalars(
         select(Completion)
         .where(Completion.enrolment_id.in_(ids))
-        .options(joinedload(Completion.version))
+        .options(joinedload(Completion.version).defer(CourseVersion.search_text))
         .order_by(Completion.completed_at)
     ):
         completions[completion.enrolment_id].append(completion)
@@ -155,7 +220,7 @@ def states_for(enrolments: list[Enrolment]) -> list[CourseState]:
                 enrolment=e,
                 modules=own,
                 done=done[e.id],
-                quizzes={m.id: quizzes[m.id] for m in own if m.id in quizzes},
+                quizzes=dict(found[e.version_id].quizzes),
                 completion=current,
                 due_on=dues.get((e.user_id, e.course_id)),
                 notice=versions.major_notice(e, modules),
@@ -175,8 +240,10 @@ def load_enrolments(user_id: int, course_id: int | None = None) -> list[Enrolmen
         select(Enrolment)
         .where(Enrolment.user_id == user_id)
         .options(
-            joinedload(Enrolment.version),
-            joinedload(Enrolment.course).joinedload(Course.published_version),
+            joinedload(Enrolment.version).defer(CourseVersion.search_text),
+            joinedload(Enrolment.course)
+            .joinedload(Course.published_version)
+            .defer(CourseVersion.search_text),
         )
         .order_by(Enrolment.enrolled_at)
     )
