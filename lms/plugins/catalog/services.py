@@ -210,3 +210,24 @@ _ASSET_SRC = re.compile(r'(src="/courses/[a-z0-9-]+/assets/[^"?#]+)"')
 def preview_assets(html: str) -> str:
     """Point a draft's pictures at the draft (``?preview=draft``), for a staff preview."""
     return _ASSET_SRC.sub(r'\1?preview=draft"', html)
+
+
+BADGE_ORDER = ("completed", "expiring", "expired", "assigned", "enrolled")
+
+
+def card_states(user, entries: list[Entry]) -> dict[int, list[events.CourseBadge]]:
+    """course id -> the person's badges for that course (enrolled, assigned with its due
+    date, completed, expiring, expired), from the plugins that know (``catalogue_states``);
+    empty for a visitor. Per person, so kept apart from the version's card content."""
+    if user is None or not entries:
+        return {}
+    found: dict[int, list[events.CourseBadge]] = {}
+    payload = events.CatalogueStates(
+        user_id=user.id, course_ids=tuple(sorted({e.version.course_id for e in entries}))
+    )
+    for answer in events.emit(events.catalogue_states, payload):
+        for course_id, badges in (answer or {}).items():
+            found.setdefault(course_id, []).extend(badges)
+    for badges in found.values():
+        badges.sort(key=lambda b: BADGE_ORDER.index(b.kind) if b.kind in BADGE_ORDER else 99)
+    return found
