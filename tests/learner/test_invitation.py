@@ -63,7 +63,9 @@ def test_invitation_page_names_inviter_centre_course_and_signs_in(
     db.session.refresh(anna)
     assert anna.password_hash is not None
     assert db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "login.succeeded", AuditEvent.subject_id == anna.id)
+        select(AuditEvent).where(
+            AuditEvent.action == "login.succeeded", AuditEvent.subject_id == anna.id
+        )
     )
     # The link works once: the password is set now.
     client.post("/auth/logout")
