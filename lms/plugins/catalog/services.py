@@ -15,6 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from lms import events
+from lms.content import search
 from lms.content.models import Asset, Course
 from lms.extensions import db
 from lms.models import Role
@@ -63,12 +64,16 @@ class Entry:
     newer_draft: str | None = None
 
 
-def _matches(version: VersionCopy, filters: Filters) -> bool:
+def _matches(version: VersionCopy, filters: Filters, in_modules: set[int]) -> bool:
+    """Audience and language filters, then the words: all in the title and summary, or
+    all in one module's text (``in_modules``: version ids the full-text search found)."""
     if filters.audience and filters.audience not in version.audiences:
         return False
     if filters.language and filters.language not in version.languages:
         return False
-    return all(word in version.search_text for word in filters.words)
+    if all(word in version.search_text for word in filters.words):
+        return True
+    return version.id in in_modules
 
 
 def _newer_draft(course: CourseRef, found: dict[int, VersionCopy]) -> VersionCopy | None:
@@ -89,13 +94,14 @@ def catalogue(filters: Filters, *, drafts: bool, locale: str) -> list[Entry]:
     if drafts:
         ids += [c.latest_version_id for c in courses]
     found = copies.versions(ids)
+    in_modules = search.matching_versions(filters.q, found) if filters.words else set()
     entries = []
     for course in courses:
         shown = found.get(course.published_version_id)  # type: ignore[arg-type]
         newer = _newer_draft(course, found) if drafts else None
         if shown is None:
             shown, newer = newer, None
-        if shown is None or not _matches(shown, filters):
+        if shown is None or not _matches(shown, filters, in_modules):
             continue
         entries.append(Entry(course.slug, shown, newer.version if newer else None))
     entries.sort(key=lambda e: (e.version.text(locale)["title"].casefold(), e.slug))
