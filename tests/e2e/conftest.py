@@ -97,7 +97,7 @@ def base_url(server_env):
             time.sleep(0.2)
     yield url
     process.terminate()
-    process.wait(timeout=20)
+    process.wait(timeout=60)
     log.close()
 
 

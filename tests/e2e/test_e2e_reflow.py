@@ -13,8 +13,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import check_accessibility, login
-from tests.e2e.steps import complete_course, register
+from tests.e2e.conftest import ARTIFACTS, check_accessibility, login
+from tests.e2e.steps import (
+    answer_quiz,
+    course_doc,
+    quiz_link,
+    quiz_questions,
+    register,
+    slug_of,
+    start_quiz,
+)
 
 WIDTHS = (320, 390)
 MAX_PAGES = 70
@@ -96,10 +104,40 @@ def check_reflow_everywhere(page, starts: list[str]) -> list[str]:
     return problems
 
 
-def test_learner_pages_reflow_at_320_and_390(page_for):
+def screenshots(page, name: str) -> None:
+    """Full-page pictures at a phone's and a laptop's width, for people to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_learner_pages_reflow_at_320_and_390(page_for, axe_source):
     page = page_for("sv")
     register(page, "sv", name="Sigrid Smal-Skärm")
-    complete_course(page, "safe-handling", "sv")
+    course = "safe-handling"
+    page.goto(f"/courses/{course}/")
+    page.locator("form[action$='/enrol'] button").click()
+    page.wait_for_load_state()
+    for module in course_doc(course).modules:
+        page.goto(f"/courses/{course}/{module.slug}/")
+        path = quiz_link(page)
+        start_quiz(page, path)
+        answer_quiz(page, quiz_questions(course, slug_of(path), "sv"), right=True)
+    # The last quiz's result: the course is complete, the certificate is there.
+    assert "Du har genomfört kursen" in page.locator(".course-complete").inner_text()
+    assert page.locator(".cert-finish a[href$='.pdf']").count() == 1
+    screenshots(page, "sv-learner-finish")
+    page.set_viewport_size({"width": 390, "height": 800})
+    check_accessibility(page, axe_source, "sv-learner-finish-390")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/courses/?audience=all")
+    assert page.locator(".card-state .state-completed").count() >= 1
+    screenshots(page, "sv-catalogue-with-states")
+    page.set_viewport_size({"width": 390, "height": 800})
+    check_accessibility(page, axe_source, "sv-catalogue-with-states-390")
+    page.set_viewport_size({"width": 1280, "height": 800})
     problems = check_reflow_everywhere(
         page, ["/me/", "/courses/", "/courses/atmp-fundamentals/", "/courses/car-t-nursing/"]
     )
@@ -142,3 +180,8 @@ def test_navigation_fits_one_line_at_1280(page_for, email, locale):
         page.locator(sel).bounding_box() for sel in (".site-header .brand", ".lang-form")
     )
     assert abs(brand["y"] - lang["y"]) < brand["height"], (brand, lang)
+    # The staff tools are one menu away, without JavaScript too (details/summary).
+    menu = page.locator(".nav-more summary")
+    if menu.count():
+        menu.click()
+        assert page.locator(".nav-more a[href='/centre/assignments']").is_visible()
