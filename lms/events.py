@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from blinker import Namespace
@@ -187,6 +187,69 @@ person_changed = signals.signal(
         "and must not commit."
     ),
 )
+
+quiz_result_panels = signals.signal(
+    "quiz-result-panels",
+    doc=(
+        "Sent by quizzes while rendering the result page of a learner's own finished "
+        "attempt. Payload: QuizResultPage. Receivers return a Markup snippet shown above "
+        "the result (enrolment: the course is complete and what is next; certificates: "
+        "the certificate with its PDF and verification links) or None."
+    ),
+)
+catalogue_states = signals.signal(
+    "catalogue-states",
+    doc=(
+        "Sent by catalog while rendering the course list for a signed-in person. Payload: "
+        "CatalogueStates. Each receiver returns a dict course id -> list of CourseBadge "
+        "(enrolment: enrolled, assigned with its due date, completed; certificates: "
+        "expiring, expired); the catalogue shows them on the course cards."
+    ),
+)
+landing_page = signals.signal(
+    "landing-page",
+    doc=(
+        "Sent by auth (and sso) after a person signs in without a ``next`` address. "
+        "Payload: Landing. A receiver returns the path the person should land on (e.g. "
+        "enrolment: /me/ when an assigned course is not complete) or None; without an "
+        "answer the person lands on the home page (the catalogue)."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class QuizResultPage:
+    """The result page of attempt ``attempt_id`` (of ``user_id``); ``passed``: this
+    attempt reached the pass mark."""
+
+    user_id: int
+    course_id: int
+    version_id: int
+    course_slug: str
+    quiz_id: int
+    attempt_id: int
+    passed: bool
+
+
+@dataclass(frozen=True)
+class CatalogueStates:
+    user_id: int
+    course_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CourseBadge:
+    """One fact about a person and a course, as a catalogue card shows it. ``kind``:
+    enrolled, assigned, completed, expiring or expired; ``on``: the Stockholm date that
+    goes with it (due date, completion date, expiry date) or None."""
+
+    kind: str
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class Landing:
+    user_id: int
 
 
 @dataclass(frozen=True)

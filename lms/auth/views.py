@@ -60,6 +60,16 @@ def _home() -> str:
     return url_for("core.home")
 
 
+def _landing(user) -> str:
+    """Where ``user`` lands after signing in without a ``next``: the first path a plugin
+    answers on ``landing_page`` (enrolment: My courses while something assigned is not
+    complete), else the home page (the catalogue)."""
+    for path in events.emit(events.landing_page, events.Landing(user_id=user.id)):
+        if path:
+            return path
+    return _home()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: _limit("LMS_LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
@@ -81,7 +91,7 @@ def login():
             services.start_session(user, remember=form.remember.data)
             if user.locale:
                 session["lang"] = user.locale
-            return redirect(safe_next(request.args.get("next"), _home()))
+            return redirect(safe_next(request.args.get("next"), _landing(user)))
         else:
             form.password.errors.append(_("The e-mail address or password is wrong."))
     panels = events.panels(

@@ -204,3 +204,18 @@ class Asset(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
     version: Mapped[CourseVersion] = relationship()
+
+
+class SearchText(db.Model):
+    """The words of one module in one language, for full-text search (see
+    :mod:`lms.content.search`): written at sync with the version, never changed. The
+    databases' full-text indexes over it (an FTS5 table on SQLite, a GIN index on
+    PostgreSQL) are made by migration 0017_search."""
+
+    __tablename__ = "content_search"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("content_version.id"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("content_module.id"), index=True)
+    language: Mapped[str] = mapped_column(String(5))
+    body: Mapped[str] = mapped_column(Text)

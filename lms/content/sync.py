@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lms import events
+from lms.content import search
 from lms.content.documents import CourseDoc, QuestionDoc
 from lms.content.files import disk_path
 from lms.content.loader import course_folders, load_course
@@ -259,6 +260,7 @@ def stage_version(
     version = build_version(doc, course, folder)
     db.session.add(version)
     db.session.flush()
+    search.index_version(version)  # the modules' words, in the same transaction
     course.latest_version_id = version.id
     if doc.status == "published":
         course.published_version_id = version.id

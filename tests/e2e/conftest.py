@@ -84,7 +84,7 @@ def base_url(server_env):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded CI machine boots workers slowly
     while True:
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
@@ -97,7 +97,7 @@ def base_url(server_env):
             time.sleep(0.2)
     yield url
     process.terminate()
-    process.wait(timeout=20)
+    process.wait(timeout=60)
     log.close()
 
 

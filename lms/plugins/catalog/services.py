@@ -15,6 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from lms import events
+from lms.content import search
 from lms.content.models import Asset, Course
 from lms.extensions import db
 from lms.models import Role
@@ -63,12 +64,16 @@ class Entry:
     newer_draft: str | None = None
 
 
-def _matches(version: VersionCopy, filters: Filters) -> bool:
+def _matches(version: VersionCopy, filters: Filters, in_modules: set[int]) -> bool:
+    """Audience and language filters, then the words: all in the title and summary, or
+    all in one module's text (``in_modules``: version ids the full-text search found)."""
     if filters.audience and filters.audience not in version.audiences:
         return False
     if filters.language and filters.language not in version.languages:
         return False
-    return all(word in version.search_text for word in filters.words)
+    if all(word in version.search_text for word in filters.words):
+        return True
+    return version.id in in_modules
 
 
 def _newer_draft(course: CourseRef, found: dict[int, VersionCopy]) -> VersionCopy | None:
@@ -89,13 +94,14 @@ def catalogue(filters: Filters, *, drafts: bool, locale: str) -> list[Entry]:
     if drafts:
         ids += [c.latest_version_id for c in courses]
     found = copies.versions(ids)
+    in_modules = search.matching_versions(filters.q, found) if filters.words else set()
     entries = []
     for course in courses:
         shown = found.get(course.published_version_id)  # type: ignore[arg-type]
         newer = _newer_draft(course, found) if drafts else None
         if shown is None:
             shown, newer = newer, None
-        if shown is None or not _matches(shown, filters):
+        if shown is None or not _matches(shown, filters, in_modules):
             continue
         entries.append(Entry(course.slug, shown, newer.version if newer else None))
     entries.sort(key=lambda e: (e.version.text(locale)["title"].casefold(), e.slug))
@@ -210,3 +216,24 @@ _ASSET_SRC = re.compile(r'(src="/courses/[a-z0-9-]+/assets/[^"?#]+)"')
 def preview_assets(html: str) -> str:
     """Point a draft's pictures at the draft (``?preview=draft``), for a staff preview."""
     return _ASSET_SRC.sub(r'\1?preview=draft"', html)
+
+
+BADGE_ORDER = ("completed", "expiring", "expired", "assigned", "enrolled")
+
+
+def card_states(user, entries: list[Entry]) -> dict[int, list[events.CourseBadge]]:
+    """course id -> the person's badges for that course (enrolled, assigned with its due
+    date, completed, expiring, expired), from the plugins that know (``catalogue_states``);
+    empty for a visitor. Per person, so kept apart from the version's card content."""
+    if user is None or not entries:
+        return {}
+    found: dict[int, list[events.CourseBadge]] = {}
+    payload = events.CatalogueStates(
+        user_id=user.id, course_ids=tuple(sorted({e.version.course_id for e in entries}))
+    )
+    for answer in events.emit(events.catalogue_states, payload):
+        for course_id, badges in (answer or {}).items():
+            found.setdefault(course_id, []).extend(badges)
+    for badges in found.values():
+        badges.sort(key=lambda b: BADGE_ORDER.index(b.kind) if b.kind in BADGE_ORDER else 99)
+    return found

@@ -74,6 +74,7 @@ def index():
     entries = services.catalogue(filters, drafts=services.sees_drafts(user), locale=locale)
     return _render(
         "catalog/index.html",
+        states=services.card_states(user, entries),
         form=form,
         entries=entries,
         filters=filters,

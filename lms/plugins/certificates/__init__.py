@@ -12,6 +12,7 @@ from lms.plugins import Plugin
 from lms.plugins.certificates import (
     credentials,
     documents,
+    finish,
     models,  # noqa: F401  (tables for Alembic)
     services,
     signing,
@@ -41,6 +42,9 @@ def init_app(app: Flask) -> None:
     signing.init_app(app)
     events.connect(app, events.course_completed, services.on_course_completed)
     events.connect(app, events.dashboard_panels, dashboard_panel)
+    events.connect(app, events.quiz_result_panels, finish.on_quiz_result)
+    events.connect(app, events.course_page_panels, finish.on_course_page)
+    events.connect(app, events.catalogue_states, finish.on_catalogue_states)
     events.connect(app, events.person_admin_panels, person_panel)
     events.connect(app, events.personal_data, documents.on_personal_data)
     events.connect(app, events.user_anonymised, services.on_user_anonymised)

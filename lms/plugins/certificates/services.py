@@ -246,3 +246,20 @@ def rows(certificates: list[Certificate]) -> list[Row]:
         soon = current and expiring_soon(cert, on)
         result.append(Row(cert, status(cert, on), soon, current))
     return result
+
+
+def titles_in(version_ids: set[int], language: str) -> dict[int, str]:
+    """version id -> the course title in ``language`` (the original where the course has
+    no such translation), in one query. A certificate keeps the title in the language it
+    was issued in; pages in another language show the course's own title in theirs."""
+    if not version_ids:
+        return {}
+    rows = db.session.execute(
+        select(CourseVersion.id, CourseVersion.title, CourseVersion.translations).where(
+            CourseVersion.id.in_(version_ids)
+        )
+    )
+    return {
+        vid: (translations or {}).get(language, {}).get("title") or title
+        for vid, title, translations in rows
+    }

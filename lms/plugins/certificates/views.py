@@ -23,6 +23,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -266,6 +267,7 @@ def dashboard_panel(sender, payload) -> Markup | None:
         render_template(
             "certificates/_panel.html",
             rows=rows,
+            titles=services.titles_in({r.certificate.version_id for r in rows}, str(get_locale())),
             warning_days=current_app.config.get("LMS_EXPIRY_WARNING_DAYS", 60),
         )
     )

@@ -11,6 +11,7 @@ from lms.models import Role
 from lms.plugins import NavEntry, Plugin
 from lms.plugins.enrolment import (  # noqa: F401  (views: routes; models: tables)
     admin_views,
+    finish,
     models,
     module_state,
     receivers,
@@ -40,6 +41,9 @@ def init_app(app: Flask) -> None:
     events.connect(app, events.module_page_panels, receivers.on_module_page)
     events.connect(app, events.personal_data, receivers.on_personal_data)
     events.connect(app, events.version_published, versions.on_version_published)
+    events.connect(app, events.quiz_result_panels, finish.on_quiz_result)
+    events.connect(app, events.catalogue_states, finish.on_catalogue_states)
+    events.connect(app, events.landing_page, finish.on_landing)
 
 
 plugin = Plugin(

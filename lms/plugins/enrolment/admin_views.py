@@ -8,7 +8,7 @@ so a forged form field cannot reach another centre's staff.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -108,10 +108,12 @@ def assignments_page():
                 flash(_("Someone changed these enrolments at the same time; try again."), "error")
             else:
                 flash(
-                    _(
-                        "Assigned to %(assigned)d people (%(already)d already had it); "
+                    ngettext(
+                        "Assigned to %(num)d person (%(already)d already had it); "
                         "%(enrolled)d newly enrolled.",
-                        assigned=result.assigned,
+                        "Assigned to %(num)d people (%(already)d already had it); "
+                        "%(enrolled)d newly enrolled.",
+                        result.assigned,
                         already=result.already,
                         enrolled=result.enrolled,
                     ),
@@ -123,7 +125,7 @@ def assignments_page():
         form=form,
         centre=centre,
         centres=_centres(),
-        rows=assignments.listing(centre.id),
+        rows=assignments.listing(centre.id, str(get_locale())),
         limit=assignments.LIST_LIMIT,
     ), 422 if form.errors else 200
 

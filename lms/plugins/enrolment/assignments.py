@@ -154,10 +154,11 @@ class Row:
         return not self.done and due is not None and due < clock.local_today()
 
 
-def listing(centre_id: int) -> list[Row]:
-    """The newest assignments at a centre with each one's state, in three queries."""
+def listing(centre_id: int, language: str) -> list[Row]:
+    """The newest assignments at a centre with each one's state, in three queries; course
+    titles in ``language`` where the course has that translation."""
     rows = db.session.execute(
-        select(Assignment, User.name, User.email, CourseVersion.title)
+        select(Assignment, User.name, User.email, CourseVersion.title, CourseVersion.translations)
         .join(User, User.id == Assignment.user_id)
         .join(Course, Course.id == Assignment.course_id)
         .join(CourseVersion, CourseVersion.id == Course.published_version_id)
@@ -177,7 +178,8 @@ def listing(centre_id: int) -> list[Row]:
             )
         }
     found = []
-    for assignment, name, email, title in rows:
+    for assignment, name, email, original, translations in rows:
+        title = (translations or {}).get(language, {}).get("title") or original
         done_at = last_done.get((assignment.user_id, assignment.course_id))
         found.append(
             Row(

@@ -6,7 +6,7 @@ the catalogue, so after a POST we go back to their public URLs.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from lms import events
 from lms.access import login_required, public
+from lms.auth import services as auth_services
+from lms.auth.forms import ResetPasswordForm
 from lms.content.models import Course, Quiz
 from lms.extensions import client_address, db, limiter
 from lms.plugins.enrolment import invitations, services, state, versions
@@ -158,11 +160,21 @@ def dashboard():
     )
 
 
-@bp.route("/invitation/<token>")
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
 @public
 def accept_invitation(token: str):
-    """An invitation link works longer than a reset link; it hands over to the reset page."""
-    link = invitations.reset_link_for(token)
-    if link is None:
+    """The invited person sees who enrolled them where, chooses a password and is signed
+    in. The link works while the account has no password (see :mod:`.invitations`)."""
+    user = invitations.invited_user(token)
+    if user is None:
         return render_template("enrolment/invitation_invalid.html"), 400
-    return redirect(link)
+    form = ResetPasswordForm()
+    form.user_email, form.user_name = user.email, user.name
+    if form.validate_on_submit():
+        auth_services.reset_password(user, form.password.data)
+        auth_services.start_session(user)
+        flash(_("Your password is set and you are signed in."), "success")
+        return redirect(url_for("enrolment.dashboard"))
+    facts = invitations.invitation_facts(user, str(get_locale()))
+    status = 422 if form.errors else 200
+    return render_template("enrolment/invitation.html", form=form, facts=facts), status

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
+from lms import events
 from lms.access import login_required
 from lms.extensions import csrf, release_write_lock
 from lms.params import whole_number
@@ -171,8 +172,21 @@ def result(course: str, quiz: str, attempt_id: int):
     left = services.attempts_left(the_quiz, user.id)
     passed = attempt.passed or services.passed_attempt(user.id, the_quiz.id) is not None
     reveal = reveals_answers(the_quiz.show_answers, passed=passed, left=left)
+    finish = events.panels(
+        events.quiz_result_panels,
+        events.QuizResultPage(
+            user_id=user.id,
+            course_id=the_quiz.version.course_id,
+            version_id=the_quiz.version_id,
+            course_slug=course,
+            quiz_id=the_quiz.id,
+            attempt_id=attempt.id,
+            passed=bool(attempt.passed),
+        ),
+    )
     return render_template(
         "quizzes/result.html",
+        finish_panels=finish,
         attempt=attempt,
         questions=feedback_questions(attempt, questions, pages.lang(), scores, reveal=reveal),
         reveal=reveal,

@@ -1,0 +1,187 @@
+"""Reflow (WCAG 2.1 SC 1.4.10): at 320 and 390 CSS px nothing scrolls sideways, on every
+page a learner and a centre admin reach by following links from their navigation; wide
+tables scroll inside their own box. At 1280 px the main navigation fits one line.
+
+The pages are found by following the links of each page (same site, GET only), so a new
+page is checked without being listed here; addresses that differ only in numbers count once.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, check_accessibility, login
+from tests.e2e.steps import (
+    answer_quiz,
+    course_doc,
+    quiz_link,
+    quiz_questions,
+    register,
+    slug_of,
+    start_quiz,
+)
+
+WIDTHS = (320, 390)
+MAX_PAGES = 70
+SKIP = re.compile(
+    r"\.(pdf|csv|xlsx|json|png|svg|zip|jsonld)$|^/static/|/assets/|^/auth/logout|"
+    r"^/certificates/public-key|/status-list|^/healthz|/download"
+)
+
+# The widest thing on the page and its width, to say what to fix when the check fails.
+WIDEST = """() => {
+  const limit = document.documentElement.clientWidth;
+  let worst = null;
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > limit + 1 && (!worst || r.right > worst.right)) {
+      let scroller = el.parentElement, inside = false;
+      while (scroller && scroller !== document.body) {
+        const o = getComputedStyle(scroller).overflowX;
+        if (o === 'auto' || o === 'scroll' || o === 'hidden') { inside = true; break; }
+        scroller = scroller.parentElement;
+      }
+      if (!inside) worst = {right: r.right, tag: el.tagName, cls: el.className,
+                            text: (el.textContent || '').trim().slice(0, 40)};
+    }
+  }
+  return worst;
+}"""
+
+
+def _pattern(path: str) -> str:
+    """One page per shape: /centre/people/12 and /centre/people/13 are the same page."""
+    return re.sub(r"\d+", "N", path)
+
+
+def _links(page) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    found = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if not SKIP.search(parts.path):
+            found.append(path)
+    return found
+
+
+def _page_width(page) -> tuple[int, int]:
+    return page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+
+
+def check_reflow_everywhere(page, starts: list[str]) -> list[str]:
+    """Visit the pages reachable from ``starts``; returns the problems found (empty: fine)."""
+    seen, queue, visited, problems = set(), list(starts), [], []
+    while queue and len(visited) < MAX_PAGES:
+        path = queue.pop(0)
+        shape = _pattern(path.split("?")[0])
+        if shape in seen:
+            continue
+        seen.add(shape)
+        response = page.goto(path)
+        if (
+            response is None
+            or response.status >= 400
+            or "html" not in (response.headers.get("content-type", ""))
+        ):
+            continue
+        visited.append(path)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            scroll, _client = _page_width(page)
+            if scroll > width:
+                problems.append(f"{path} at {width}px: {scroll}px wide; {page.evaluate(WIDEST)}")
+        page.set_viewport_size({"width": 1280, "height": 800})
+        queue.extend(_links(page))
+    assert len(visited) >= 5, visited
+    return problems
+
+
+def screenshots(page, name: str) -> None:
+    """Full-page pictures at a phone's and a laptop's width, for people to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_learner_pages_reflow_at_320_and_390(page_for, axe_source):
+    page = page_for("sv")
+    register(page, "sv", name="Sigrid Smal-Skärm")
+    course = "safe-handling"
+    page.goto(f"/courses/{course}/")
+    page.locator("form[action$='/enrol'] button").click()
+    page.wait_for_load_state()
+    for module in course_doc(course).modules:
+        page.goto(f"/courses/{course}/{module.slug}/")
+        path = quiz_link(page)
+        start_quiz(page, path)
+        answer_quiz(page, quiz_questions(course, slug_of(path), "sv"), right=True)
+    # The last quiz's result: the course is complete, the certificate is there.
+    assert "Du har genomfört kursen" in page.locator(".course-complete").inner_text()
+    assert page.locator(".cert-finish a[href$='.pdf']").count() == 1
+    screenshots(page, "sv-learner-finish")
+    page.set_viewport_size({"width": 390, "height": 800})
+    check_accessibility(page, axe_source, "sv-learner-finish-390")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/courses/?audience=all")
+    assert page.locator(".card-state .state-completed").count() >= 1
+    screenshots(page, "sv-catalogue-with-states")
+    page.set_viewport_size({"width": 390, "height": 800})
+    check_accessibility(page, axe_source, "sv-catalogue-with-states-390")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    problems = check_reflow_everywhere(
+        page, ["/me/", "/courses/", "/courses/atmp-fundamentals/", "/courses/car-t-nursing/"]
+    )
+    assert problems == [], "\n".join(problems)
+
+
+def test_centre_admin_pages_reflow_at_320_and_390(page_for):
+    page = page_for("en")
+    login(page, "centre-admin@example.com")
+    problems = check_reflow_everywhere(page, ["/centre/", "/centre/assignments", "/me/"])
+    assert problems == [], "\n".join(problems)
+
+
+def test_module_tables_scroll_in_their_own_box(page_for, axe_source):
+    page = page_for("en")
+    register(page, "en", name="Tove Table")
+    page.goto("/courses/atmp-fundamentals/")
+    page.locator("form[action$='/enrol'] button").click()
+    page.wait_for_load_state()
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto("/courses/atmp-fundamentals/what-is-an-atmp/")
+    assert page.locator(".prose .table-scroll table").count() >= 1
+    assert _page_width(page)[0] <= 390
+    check_accessibility(page, axe_source, "en-module-table-390")
+
+
+@pytest.mark.parametrize("email", ["centre-admin@example.com", "admin@example.com"])
+@pytest.mark.parametrize("locale", ["en", "sv"])
+def test_navigation_fits_one_line_at_1280(page_for, email, locale):
+    page = page_for(locale)
+    login(page, email)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/me/")
+    tops = page.eval_on_selector_all(
+        ".site-header .nav > li", "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tops) >= 4
+    assert len(set(tops)) == 1, tops
+    brand, lang = (
+        page.locator(sel).bounding_box() for sel in (".site-header .brand", ".lang-form")
+    )
+    assert abs(brand["y"] - lang["y"]) < brand["height"], (brand, lang)
+    # The staff tools are one menu away, without JavaScript too (details/summary).
+    menu = page.locator(".nav-more summary")
+    if menu.count():
+        menu.click()
+        assert page.locator(".nav-more a[href='/centre/assignments']").is_visible()
