@@ -35,6 +35,7 @@ def test_one_persons_progress_is_never_shown_to_another(client, auth, make_user,
     assert "1 of 3 modules done" in seen["/courses/shared/"]
     assert "1 of 3 modules done" in seen["/me/"]
     assert "Leave this course" in seen["/courses/shared/"]
+    assert 'class="card-state"' in seen["/courses/?audience=all"]  # "Enrolled" on her card
     assert len(current_app.extensions[STORE]) > 0
     auth.logout()
 
@@ -45,6 +46,7 @@ def test_one_persons_progress_is_never_shown_to_another(client, auth, make_user,
         assert "Ada Progress" not in text, url
         assert "ada@example.com" not in text, url
         assert "Leave this course" not in text, url
+        assert "card-state" not in text, url  # Ada's "Enrolled" is hers alone
     assert "Enrol in this course" in page(client, "/courses/shared/")
     assert "You are not working on any course." in page(client, "/me/")
     auth.logout()
