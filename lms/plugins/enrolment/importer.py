@@ -59,6 +59,13 @@ PROFESSIONS = {
     "apotekare": Profession.pharmacist,
     "forskare": Profession.researcher,
     "läkare": Profession.physician,
+    "undersköterska": Profession.assistant_nurse,
+    "assistant nurse": Profession.assistant_nurse,
+    "biomedicinsk analytiker": Profession.biomedical_scientist,
+    "biomedical scientist": Profession.biomedical_scientist,
+    "apotekstekniker": Profession.pharmacy_technician,
+    "pharmacy technician": Profession.pharmacy_technician,
+    "receptarie": Profession.prescriptionist,
     "annan": Profession.other,
     "övrig": Profession.other,
 }
@@ -201,7 +208,8 @@ def _row(cells, where, line, seen, errors) -> Person | None:
     if profession is None:
         problems.append(
             _(
-                "unknown profession “%(value)s” (use nurse, pharmacist, researcher, physician "
+                "unknown profession “%(value)s” (use nurse, pharmacist, researcher, physician, "
+                "assistant nurse, biomedical scientist, pharmacy technician, prescriptionist "
                 "or other)",
                 value=one_line(cells[where["profession"]]),
             )
