@@ -18,6 +18,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     String,
+    and_,
     cast,
     exists,
     false,
@@ -30,6 +31,7 @@ from sqlalchemy import (
 )
 
 from lms.clock import local_zone
+from lms.content.models import CourseVersion
 from lms.extensions import db, unicode_lower
 from lms.models import User
 from lms.params import contains_pattern
@@ -57,6 +59,7 @@ class PersonRow:
     expires_on: date | None
     left_on: date | None = None  # status "left": the day the person left this centre
     moved_to_id: int | None = None  # ... and where to (None: removed, no new centre)
+    version: str | None = None  # the course version the person is enrolled on
 
 
 UTC = ZoneInfo("UTC")
@@ -98,6 +101,7 @@ def _person(row, zone: ZoneInfo) -> PersonRow:
         expires_on=_as_date(expires_on, zone),
         left_on=_as_date(left_at, zone),
         moved_to_id=row.moved_to_id,
+        version=getattr(row, "course_version", None),
     )
 
 
@@ -165,7 +169,12 @@ def _people_query(t: Tables, filt: Filter, status: str | None, term: str = "", e
     # One flat UNION ALL: SQLite cannot nest a compound select in another.
     statement = branches[0] if len(branches) == 1 else union_all(*branches)
     sub = statement.subquery("people")
-    query = select(sub)
+    # The version of the person's enrolment in the course (the text they work or worked on).
+    e, v = t.enrolment, CourseVersion.__table__
+    joined = sub.outerjoin(
+        e, and_(e.c.user_id == sub.c.user_id, e.c.course_id == sub.c.course_id)
+    ).outerjoin(v, v.c.id == e.c.version_id)
+    query = select(sub, v.c.version.label("course_version")).select_from(joined)
     if status in STATUSES:
         query = query.where(sub.c.status == status)
     if term.strip():
