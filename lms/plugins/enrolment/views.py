@@ -6,7 +6,7 @@ the catalogue, so after a POST we go back to their public URLs.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from lms import events
 from lms.access import login_required, public
+from lms.confirm import confirmation_page, confirmed
 from lms.content.models import Course, Quiz
 from lms.extensions import client_address, db, limiter
 from lms.plugins.enrolment import invitations, services, state, versions
@@ -86,6 +87,20 @@ def unenrol(course: str):
     current = state.state_of(user.id, found.id)
     if current is not None and current.assigned and current.completion is None:
         flash(_("Your centre has assigned this course to you; you cannot leave it."), "error")
+    elif current is not None and current.enrolment.is_active and not confirmed():
+        return confirmation_page(
+            title=_("Leave %(title)s?", title=_title(found)),
+            consequences=[
+                _("The course leaves your list of courses."),
+                _(
+                    "Your progress, quiz attempts and any certificate are kept; if you enrol "
+                    "again you continue where you left off."
+                ),
+            ],
+            action=url_for("enrolment.unenrol", course=course),
+            button=_("Leave the course"),
+            back=course_url(course),
+        )
     elif services.unenrol(user, found):
         flash(_("You have left %(title)s. Your progress is kept.", title=_title(found)), "info")
     else:
