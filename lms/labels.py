@@ -9,6 +9,10 @@ PROFESSION_LABELS = {
     Profession.pharmacist: _l("Pharmacist"),
     Profession.researcher: _l("Researcher"),
     Profession.physician: _l("Physician"),
+    Profession.assistant_nurse: _l("Assistant nurse"),
+    Profession.biomedical_scientist: _l("Biomedical scientist"),
+    Profession.pharmacy_technician: _l("Pharmacy technician"),
+    Profession.prescriptionist: _l("Prescriptionist"),
     Profession.other: _l("Other"),
 }
 

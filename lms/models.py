@@ -20,6 +20,10 @@ class Profession(enum.StrEnum):
     pharmacist = "pharmacist"
     researcher = "researcher"
     physician = "physician"
+    assistant_nurse = "assistant_nurse"  # undersköterska
+    biomedical_scientist = "biomedical_scientist"  # biomedicinsk analytiker (20 characters)
+    pharmacy_technician = "pharmacy_technician"  # apotekstekniker
+    prescriptionist = "prescriptionist"  # receptarie
     other = "other"
 
 

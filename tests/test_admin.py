@@ -84,7 +84,7 @@ def test_deactivate_then_anonymise_after_retention(app, client, auth, make_user)
     admin = make_user(role=Role.site_admin)
     person = make_user(name="Karin Karlsson", email="karin@example.com")
     auth.login(admin)
-    client.post(f"/admin/users/{person.id}/active", data={"active": "0"})
+    client.post(f"/admin/users/{person.id}/active", data={"active": "0", "confirm": "yes"})
     db.session.refresh(person)
     assert person.active is False
     assert person.deactivated_at is not None
@@ -97,7 +97,9 @@ def test_deactivate_then_anonymise_after_retention(app, client, auth, make_user)
 
     person.deactivated_at = utcnow() - timedelta(days=app.config["LMS_RETENTION_DAYS"] + 1)
     db.session.commit()
-    response = client.post(f"/admin/users/{person.id}/anonymise", follow_redirects=True)
+    response = client.post(
+        f"/admin/users/{person.id}/anonymise", data={"confirm": "yes"}, follow_redirects=True
+    )
     assert "training records are kept" in response.get_data(as_text=True)
     db.session.refresh(person)
     assert person.name == f"Anonymised person {person.id}"

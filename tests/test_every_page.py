@@ -37,6 +37,8 @@ NOT_FOUND_FOR = {
     ("quizzes.result", Role.centre_admin): 404,
     ("quizzes.result", Role.site_admin): 404,
     ("certificates.pdf", Role.educator): 404,
+    # A staff file waiting for confirmation is its uploader's (the centre admin's).
+    ("enrolment.import_preview", Role.site_admin): 404,
 }
 # Single sign-on answers 404 while no provider is configured, as here; tests/sso/ opens
 # its pages against real providers.
@@ -158,6 +160,19 @@ def site(app, make_user, make_course, courses_dir) -> Site:
         authoring.find("owned-course", educator), uploads.read_folder(folder), actor=educator
     )
 
+    # A staff file the centre admin uploaded, waiting for confirmation (the preview).
+    from lms.plugins.enrolment import importer
+
+    staged = importer.stage(
+        importer.parse(b"E-post;Namn;Befattning;Enhet\nny@example.com;Ny Person;Kurator;Hem\n"),
+        centre=users[Role.centre_admin].centre,
+        actor=users[Role.centre_admin],
+        course=course,
+        assign=False,
+        due_on=None,
+        file_name="personal.csv",
+    )
+
     quiz = owned.quizzes[0]
     shown_code = certificate.code
     from lms.plugins.certificates import codes
@@ -181,6 +196,7 @@ def site(app, make_user, make_course, courses_dir) -> Site:
         "identity_id": 1,
         "centre_id": users[Role.centre_admin].centre_id,
         "token": "not-a-token",
+        "batch_id": staged.id,
     }
     per_endpoint = {
         "auth.reset_password": {"token": make_reset_token(invited)},

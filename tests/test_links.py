@@ -4,7 +4,6 @@ chooses the Host header."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
@@ -60,11 +59,9 @@ def test_invitation_mail_link_ignores_the_host_header(
     course = make_course("invite-course", modules=1, quiz_modules=())
     auth.login(make_user(role=Role.centre_admin, centre="skane"))
     csv = b"email,name,profession\nnew.person@example.com,New Person,nurse\n"
-    response = evil_client.post(
-        "/centre/import",
-        data={"course": str(course.course_id), "file": (io.BytesIO(csv), "staff.csv")},
-        content_type="multipart/form-data",
-    )
+    from tests.enrolment.test_import import upload
+
+    response = upload(evil_client, course, csv)  # the preview, then the confirmation
     assert response.status_code == 302
     (body,) = bodies_to(app, "new.person@example.com")
     assert "evil.example" not in body

@@ -282,13 +282,9 @@ def test_only_site_admins_edit_domains_and_bad_ones_are_refused(
 
 
 def upload(client, course, text: str):
-    import io
+    from tests.enrolment.test_import import upload as upload_and_confirm
 
-    return client.post(
-        "/centre/import",
-        data={"course": str(course.course_id), "file": (io.BytesIO(text.encode()), "s.csv")},
-        content_type="multipart/form-data",
-    )
+    return upload_and_confirm(client, course, text.encode(), name="s.csv")
 
 
 def test_an_import_confirms_a_request_to_its_centre_and_moves_nobody(

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,6 +24,7 @@ from lms import events
 from lms.access import roles_required
 from lms.auth import services
 from lms.auth.forms import optional_int
+from lms.confirm import confirmation_page, confirmed
 from lms.extensions import db, unicode_lower
 from lms.forms import Form
 from lms.labels import ROLE_LABELS
@@ -123,6 +133,7 @@ def user(user_id: int):
         ).all(),
         panels=events.panels(events.person_admin_panels, events.PersonPage(user_id=person.id)),
         anonymise_due=due,
+        anonymise_now=services.may_anonymise_now(person),
         anonymise_due_text=format_date(due) if due else None,
     ), (422 if form.errors else 200)
 
@@ -134,6 +145,30 @@ def set_active(user_id: int):
     form = ConfirmForm()
     activate = request.form.get("active") == "1"
     if form.validate_on_submit():
+        if not activate and person.active and person.id != current_user.id and not confirmed():
+            days = current_app.config["LMS_RETENTION_DAYS"]
+            return confirmation_page(
+                title=_("Deactivate %(name)s?", name=person.name),
+                consequences=[
+                    _(
+                        "%(name)s (%(email)s) is signed out everywhere at once and can no "
+                        "longer sign in.",
+                        name=person.name,
+                        email=person.email,
+                    ),
+                    _("Their training records, certificates and history are kept."),
+                    ngettext(
+                        "After %(num)d day their name and e-mail address may be anonymised.",
+                        "After %(num)d days their name and e-mail address may be anonymised.",
+                        days,
+                    ),
+                    _("You can reactivate the account until then."),
+                ],
+                action=url_for("admin.set_active", user_id=person.id),
+                fields={"active": "0"},
+                button=_("Deactivate the account"),
+                back=url_for("admin.user", user_id=person.id),
+            )
         if person.id == current_user.id:
             flash(_("You cannot deactivate yourself."), "error")
         elif person.anonymised_at is not None:
@@ -152,6 +187,22 @@ def set_active(user_id: int):
 def anonymise(user_id: int):
     person = _user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
+        if services.may_anonymise_now(person) and not confirmed():
+            return confirmation_page(
+                title=_("Anonymise %(name)s?", name=person.name),
+                consequences=[
+                    _(
+                        "The name and e-mail address of %(name)s (%(email)s) are replaced for "
+                        "good; this cannot be undone.",
+                        name=person.name,
+                        email=person.email,
+                    ),
+                    _("Training records and the centre's statistics stay."),
+                ],
+                action=url_for("admin.anonymise", user_id=person.id),
+                button=_("Anonymise"),
+                back=url_for("admin.user", user_id=person.id),
+            )
         try:
             services.anonymise(person, actor=current_user)
         except services.NotYetAnonymisable:

@@ -185,6 +185,13 @@ def anonymisable_from(user: User) -> datetime | None:
     return user.deactivated_at + timedelta(days=current_app.config["LMS_RETENTION_DAYS"])
 
 
+def may_anonymise_now(user: User) -> bool:
+    """True when :func:`anonymise` would not refuse: deactivated, not yet anonymised, and
+    the retention period (``LMS_RETENTION_DAYS`` after deactivation) is over."""
+    due = anonymisable_from(user)
+    return due is not None and utcnow() >= due
+
+
 class NotYetAnonymisable(Exception):
     pass
 

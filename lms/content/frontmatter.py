@@ -17,7 +17,17 @@ import yaml
 
 from .documents import Problem
 
-AUDIENCES = ("nurse", "pharmacist", "researcher", "physician", "other")
+AUDIENCES = (
+    "nurse",
+    "pharmacist",
+    "researcher",
+    "physician",
+    "assistant_nurse",
+    "biomedical_scientist",
+    "pharmacy_technician",
+    "prescriptionist",
+    "other",
+)
 LANGUAGES = ("en", "sv")
 SHOW_ANSWERS = ("after_pass", "after_last_attempt", "always", "never")
 

@@ -13,6 +13,10 @@ RULES = {
     "enrolment.assignments": {Role.centre_admin, Role.site_admin},
     "enrolment.import_csv": {Role.centre_admin, Role.site_admin},
     "enrolment.course_keys": {Role.site_admin, Role.educator},
+    "enrolment.import_preview": {Role.centre_admin, Role.site_admin},
+    "enrolment.import_title": {Role.centre_admin, Role.site_admin},
+    "enrolment.job_titles": {Role.site_admin},
 }
 
-SAMPLE_ARGS = {"course": "no-such-course", "module": "01-no-such-module", "token": "not-a-token"}
+SAMPLE_ARGS = {"course": "no-such-course", "module": "01-no-such-module", "token": "not-a-token",
+               "batch_id": 1}  # fmt: skip

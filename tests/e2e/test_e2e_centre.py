@@ -45,7 +45,7 @@ def test_centre_admin_assigns_imports_and_exports(page_for, axe_source, tmp_path
     check_accessibility(page, axe_source, "en-centre-import")
     page.locator("#course").select_option(label=title)
     page.locator("#file").set_input_files(str(bad))
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
     page.wait_for_load_state()
     assert "Nothing was imported" in page.get_by_role("alert").first.inner_text()
     check_accessibility(page, axe_source, "en-centre-import-errors")
@@ -57,9 +57,15 @@ def test_centre_admin_assigns_imports_and_exports(page_for, axe_source, tmp_path
         f"orjan.{tag}@example.com;Örjan Ängström;apotekare\n",
         encoding="utf-8",
     )
+    page.goto("/centre/import")
     page.locator("#course").select_option(label=title)
     page.locator("#file").set_input_files(str(good))
-    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("button", name="Check the file").click()
+    page.wait_for_load_state()
+    # The preview: row by row, nothing written yet.
+    assert page.get_by_text("New person, invited").count() == 2
+    check_accessibility(page, axe_source, "en-centre-import-preview")
+    page.get_by_role("button", name="Import 2 people").click()
     page.wait_for_load_state()
     flash = page.locator(".flash", has_text="Imported").inner_text()
     assert "Imported 2 people: 2 new accounts invited, 2 newly enrolled" in flash

@@ -24,7 +24,9 @@ def test_assign_one_person_with_due_date(client, auth, make_user, assigned_cours
     nurse = make_user(centre="skane", name="Åsa Öberg")
     auth.login(admin)
     page = client.get("/centre/assignments").get_data(as_text=True)
-    assert "Åsa Öberg" in page
+    assert "Åsa Öberg" not in page  # the picker searches; it does not list everyone
+    page = client.get("/centre/assignments?person_q=%C3%A5sa").get_data(as_text=True)
+    assert f'<option value="{nurse.id}">Åsa Öberg' in page
     assert "<legend>Assign to</legend>" in page
     due = date.today() + timedelta(days=30)
     response = assign(
@@ -102,6 +104,23 @@ def test_reassigning_keeps_the_open_assignment_unless_asked(
     assert event.details["previous_due_on"] == first.isoformat()
 
 
+def test_person_picker_searches_name_or_email_at_the_centre_only(client, auth, make_user):
+    admin = make_user(role=Role.centre_admin, centre="skane")
+    here = make_user(centre="skane", name="Örjan Ek", email="orjan.ek@sus.example")
+    make_user(centre="skane", name="Per Ek", email="per@sus.example", active=False)
+    make_user(centre="umea", name="Örjan Umeå", email="orjan@umea.example")
+    auth.login(admin)
+    for term in ("ÖRJAN", "orjan.ek@", "ek@sus"):
+        page = client.get("/centre/assignments", query_string={"person_q": term}).get_data(
+            as_text=True
+        )
+        assert f'<option value="{here.id}">Örjan Ek (orjan.ek@sus.example)</option>' in page
+        assert "Umeå" not in page
+        assert "Per Ek" not in page
+    page = client.get("/centre/assignments?person_q=100%25_").get_data(as_text=True)
+    assert "0 people at the centre match" in page
+
+
 def test_centre_admin_cannot_assign_another_centres_person(
     client, auth, make_user, assigned_course
 ):
@@ -121,8 +140,9 @@ def test_centre_admin_cannot_assign_another_centres_person(
 def test_site_admin_picks_a_centre(client, auth, make_user, assigned_course):
     auth.login(make_user(role=Role.site_admin, centre=None))
     person = make_user(centre="umea", name="Ulla Umeå")
-    page = client.get("/centre/assignments?centre=umea").get_data(as_text=True)
+    page = client.get("/centre/assignments?centre=umea&person_q=ulla").get_data(as_text=True)
     assert '<label for="centre-picker">Centre</label>' in page
+    assert '<input type="hidden" name="centre" value="umea">' in page  # the search stays there
     assert "Ulla Umeå" in page
     response = client.post(
         "/centre/assignments?centre=umea",

@@ -131,7 +131,9 @@ def test_unenrol_keeps_records_and_reenrol_restores_them(client, auth, learner, 
     auth.login(learner)
     client.post("/courses/open-course/enrol")
     client.post("/courses/open-course/module-1/complete")
-    response = client.post("/courses/open-course/unenrol", follow_redirects=True)
+    response = client.post(
+        "/courses/open-course/unenrol", data={"confirm": "yes"}, follow_redirects=True
+    )
     assert "You have left Open Course. Your progress is kept." in response.get_data(as_text=True)
     enrolment = db.session.scalar(select(Enrolment))
     assert enrolment.status == "withdrawn"

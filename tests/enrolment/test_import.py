@@ -26,9 +26,15 @@ def admin(client, auth, make_user):
     return user
 
 
-def upload(client, course, content: bytes, name="staff.csv", **extra):
+def upload(client, course, content: bytes, name="staff.csv", confirm=True, **extra):
+    """Upload a staff file; with ``confirm``, also confirm a preview without problems (the
+    answer is then the confirmation's)."""
     data = {"course": str(course.course_id), "file": (io.BytesIO(content), name), **extra}
-    return client.post("/centre/import", data=data, content_type="multipart/form-data")
+    response = client.post("/centre/import", data=data, content_type="multipart/form-data")
+    preview = re.search(r'action="(/centre/import/\d+)"', response.get_data(as_text=True))
+    if confirm and response.status_code == 200 and preview:
+        return client.post(preview.group(1), data={"move": "y"} if confirm == "move" else {})
+    return response
 
 
 def outbox(app):
@@ -160,8 +166,8 @@ def test_too_many_rows_is_refused(app, client, admin, assigned_course):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "This is not a CSV file."),
-        (b"PK\x03\x04\x14\x00\x06\x00xl/workbook.xml", "This is not a CSV file."),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "This is neither a CSV nor an XLSX file."),
+        (b"PK\x03\x04\x14\x00\x06\x00xl/workbook.xml", "This is neither a CSV nor an XLSX file."),
         (
             "email,name,profession\nå@example.com,Åsa,nurse\n".encode("latin-1"),
             "The file is not UTF-8 text.",
@@ -181,5 +187,5 @@ def test_files_that_are_not_usable_csv(client, admin, assigned_course, content, 
 def test_upload_needs_a_file(client, admin, assigned_course):
     response = client.post("/centre/import", data={"course": assigned_course.course_id})
     assert response.status_code == 422
-    assert "Choose a CSV file." in response.get_data(as_text=True)
-    assert '<label for="file">CSV file</label>' in response.get_data(as_text=True)
+    assert "Choose a file." in response.get_data(as_text=True)
+    assert '<label for="file">Staff file (XLSX or CSV)</label>' in response.get_data(as_text=True)

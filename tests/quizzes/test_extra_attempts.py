@@ -146,3 +146,16 @@ def test_the_learners_data_download_holds_attempts_and_grants(client, auth, make
          "reason": "New staff, first week", "granted_at": data["extra_attempts"][0]["granted_at"]}
     ]  # fmt: skip
     assert "correct" not in str(data)
+
+
+def test_the_list_searches_by_name_or_email(client, auth, make_user, locked_out):
+    _version, quiz, learner = locked_out
+    auth.login(make_user(role=Role.site_admin, centre="skane"))
+    url = f"/quizzes/extra-attempts/{quiz.id}/{learner.id}"
+    for term in ("lena", "LEARNER", learner.email[:6]):
+        page = client.get("/quizzes/extra-attempts", query_string={"q": term})
+        assert f'href="{url}"' in page.get_data(as_text=True)
+    page = client.get("/quizzes/extra-attempts?q=nobody%25").get_data(as_text=True)
+    assert f'href="{url}"' not in page
+    assert "Nobody matching “nobody%” has used every attempt" in page
+    assert '<label for="q">Find a person by name or e-mail</label>' in page

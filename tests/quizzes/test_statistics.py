@@ -125,3 +125,42 @@ def test_site_admin_sees_every_quiz(client, auth, make_user, answered):
     auth.login(make_user(role=Role.site_admin))
     assert "Quiz 1" in client.get("/educator/quizzes/").get_data(as_text=True)
     assert client.get(f"/educator/quizzes/{answered.id}/stats.csv").status_code == 200
+
+
+def test_statistics_follow_the_quiz_across_versions_where_it_did_not_change(
+    client, auth, make_user, courses_dir
+):
+    """A typo fixed in a module publishes 1.0.1; the quiz is the same, so the educator's
+    numbers keep counting. A changed quiz (1.0.2) starts afresh."""
+    from sqlalchemy import select
+
+    from lms.content.models import Course
+
+    def publish(**kwargs):
+        kwargs.setdefault("questions", 2)
+        folder = write_course(courses_dir, "stats-course", course={"owners": [OWNER]}, **kwargs)
+        assert [r.outcome for r in sync_courses(folder)] == ["new"]
+        course = db.session.scalar(select(Course).where(Course.slug == "stats-course"))
+        return quiz_of(course.latest_version)
+
+    first = publish(version="1.0.0")
+    for _ in range(3):
+        answer(make_user(), first, {1: [1], 2: [0, 1]})
+    fixed = publish(version="1.0.1", module_text="Some reading about cell therapy, typo fixed.")
+    assert fixed.id != first.id
+    for _ in range(2):
+        answer(make_user(), fixed, {1: [0], 2: [0, 1]})
+    one, _two = question_stats(fixed)
+    assert (one.answers, one.correct) == (5, 3)
+    assert [c.picks for c in one.choices] == [2, 3, 0]
+    assert question_stats(first)[0].answers == 5  # the same quiz, from either version
+
+    changed = publish(version="1.0.2", questions=3)
+    assert [s.answers for s in question_stats(changed)] == [0, 0, 0]
+
+    auth.login(make_user(role=Role.educator, email=OWNER))
+    page = client.get("/educator/quizzes/").get_data(as_text=True)
+    assert "1.0.1, 1.0.0" in page  # one row for the unchanged quiz, counting both
+    assert page.count(f"/educator/quizzes/{fixed.id}") == 1
+    assert f"/educator/quizzes/{first.id}" not in page
+    assert f"/educator/quizzes/{changed.id}" in page

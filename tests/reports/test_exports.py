@@ -16,6 +16,7 @@ HEADINGS = [
     "Profession",
     "Centre",
     "Course",
+    "Course version",
     "Status",
     "Enrolled on",
     "Due on",
@@ -53,12 +54,13 @@ def test_csv_is_excel_friendly(client, login, tricky):
     assert b";" in response.data.splitlines()[0]
     by_name = {row[0]: row for row in rows[1:]}
     anna = by_name["Anna Åkesson"]
-    assert anna[2:6] == ["Nurse", "Skånes universitetssjukhus", "Course A Cryo", "Expiring soon"]
-    assert anna[9].startswith("0001-")
-    assert len(anna[9]) == 34
-    assert by_name["Bo Öhman"][5] == "Expired"
-    assert by_name["David Berg"][7]  # the due date
-    assert len(rows) == 1 + 12 + len(TRICKY)
+    assert anna[2:5] == ["Nurse", "Skånes universitetssjukhus", "Course A Cryo"]
+    assert anna[5:7] == ["1.0.0", "Expiring soon"]  # the course version, then the status
+    assert anna[10].startswith("0001-")
+    assert len(anna[10]) == 34
+    assert by_name["Bo Öhman"][6] == "Expired"
+    assert by_name["David Berg"][8]  # the due date
+    assert len(rows) == 1 + 12 + 1 + len(TRICKY)  # header, records, the admin (none yet)
 
 
 def test_csv_neutralises_formulas(client, login, tricky):
@@ -96,10 +98,20 @@ def test_xlsx_opens_with_the_right_rows(client, login, tricky):
         "Johan Sjö",
     }
     bo = by_name["Bo Öhman"]
-    assert bo[5] == "Expired"
-    assert bo[10] is not None
-    assert bo[10].year >= 2000
-    assert by_name["Cecilia Ek"][5] == "In progress (a certificate was revoked)"
+    assert bo[6] == "Expired"
+    assert bo[11] is not None
+    assert bo[11].year >= 2000
+    assert by_name["Cecilia Ek"][6] == "In progress (a certificate was revoked)"
+    assert by_name["Anna Åkesson"][5] == "1.0.0"  # the version of the enrolment
+    # Made for Excel: the header stays in view, filters on, widths set, dates are dates.
+    sheet = book.active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:L{len(rows)}"
+    assert sheet.column_dimensions["E"].width >= 30
+    assert sheet.cell(row=2, column=12).is_date or sheet.cell(row=2, column=12).value is None
+    completed = [r for r in sheet.iter_rows(min_row=2) if r[9].value is not None]
+    assert completed
+    assert all(r[9].is_date for r in completed)
 
 
 def test_xlsx_neutralises_formulas(client, login, tricky):

@@ -15,7 +15,7 @@ def _names(html: str) -> list[str]:
 def test_lists_everyone_with_status_due_date_and_certificate(client, login, known):
     login(known.admin)
     html = client.get("/centre/people").get_data(as_text=True)
-    assert "Rows found: 12" in html
+    assert "Rows found: 13" in html  # and the admin, who has no training record yet
     assert _names(html)[:3] == ["Anna Åkesson", "Bo Öhman", "Cecilia Ek"]
     assert "Expiring soon" in html
     assert "Certificate revoked" in html
@@ -51,7 +51,7 @@ def test_bad_filter_values_are_explained_and_ignored(client, login, known):
     html = response.get_data(as_text=True)
     assert "Not a valid choice" in html
     assert 'class="error-summary"' in html
-    assert "Rows found: 12" in html  # the bad filters are left out, not half-applied
+    assert "Rows found: 13" in html  # the bad filters are left out, not half-applied
     # The page number comes from the pager's links, not from a person: junk is a 400.
     assert client.get("/centre/people?page=abc").status_code == 400
 
@@ -62,12 +62,12 @@ def test_pagination(client, login, known, make_user, records):
         records.enrol(user, known.b1)
     login(known.admin)
     first = client.get("/centre/people").get_data(as_text=True)
-    assert f"Rows found: {12 + PAGE_SIZE + 5}" in first
+    assert f"Rows found: {13 + PAGE_SIZE + 5}" in first
     assert len(_names(first)) == PAGE_SIZE
     assert "Page 1 of 2" in first
     assert 'rel="next"' in first
     second = client.get("/centre/people?page=2").get_data(as_text=True)
-    assert len(_names(second)) == 17
+    assert len(_names(second)) == 18
     assert set(_names(first)).isdisjoint(_names(second))
     assert 'rel="prev"' in second
     beyond = client.get("/centre/people?page=99").get_data(as_text=True)
@@ -89,3 +89,35 @@ def test_learner_gets_403(client, login, make_user):
     login(make_user())
     for url in ("/centre/", "/centre/people", "/centre/report.csv", "/centre/report.xlsx"):
         assert client.get(url).status_code == 403
+
+
+def test_lists_people_without_any_training_record_and_searches_by_name(
+    client, login, known, make_user
+):
+    new = make_user(name="Nina Ny", email="nina.ny@sus.example", centre="skane")
+    make_user(name="Nils Gone", centre="skane", active=False)
+    make_user(name="Nora Umeå", centre="umea")
+    login(known.admin)
+    html = client.get("/centre/people").get_data(as_text=True)
+    assert "Rows found: 14" in html  # the 12 rows, and the admin and Nina who have none
+    assert "Nina Ny" in _names(html)
+    assert "No training yet" in html
+    assert "Nils Gone" not in html
+    assert "Nora Umeå" not in html
+    html = client.get("/centre/people?status=no_record").get_data(as_text=True)
+    assert "Nina Ny" in _names(html)
+    assert "Anna Åkesson" not in _names(html)
+    # A course filter shows that course's rows only.
+    html = client.get("/centre/people?course=course-b").get_data(as_text=True)
+    assert "Nina Ny" not in _names(html)
+    # Search by name or e-mail, any letter case, å ä ö too.
+    html = client.get("/centre/people", query_string={"q": "ÅKESS"}).get_data(as_text=True)
+    assert _names(html) == ["Anna Åkesson"] * len(_names(html))
+    assert _names(html)
+    html = client.get("/centre/people", query_string={"q": "nina.ny@"}).get_data(as_text=True)
+    assert _names(html) == ["Nina Ny"]
+    assert '<label for="q">Name or e-mail</label>' in html
+    csv = client.get("/centre/report.csv", query_string={"q": "nina"}).get_data(as_text=True)
+    assert "Nina Ny" in csv
+    assert "Anna Åkesson" not in csv
+    assert new.id

@@ -12,6 +12,7 @@ from lms.plugins import NavEntry, Plugin
 from lms.plugins.enrolment import (  # noqa: F401  (views: routes; models: tables)
     admin_views,
     finish,
+    import_views,
     models,
     module_state,
     receivers,

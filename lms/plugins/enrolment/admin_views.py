@@ -1,4 +1,5 @@
-"""Centre pages: assign mandatory courses, import people from CSV, set enrolment keys.
+"""Centre pages: assign mandatory courses, set enrolment keys (the staff import is in
+:mod:`lms.plugins.enrolment.import_views`).
 
 A centre admin acts on their own centre only; a site admin picks any centre with the
 ``centre`` query parameter. People are checked against the centre in the services too,
@@ -14,13 +15,15 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from lms import people
 from lms.access import roles_required
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
-from lms.models import Centre, Role, User
-from lms.plugins.enrolment import assignments, importer, keys
+from lms.models import Centre, Role
+from lms.params import search_term
+from lms.plugins.enrolment import assignments, keys
 from lms.plugins.enrolment.blueprint import bp
-from lms.plugins.enrolment.forms import AssignForm, CourseKeyForm, ImportForm
+from lms.plugins.enrolment.forms import AssignForm, CourseKeyForm
 from lms.plugins.enrolment.models import CourseKey
 
 ADMINS = (Role.centre_admin, Role.site_admin)
@@ -71,16 +74,13 @@ def assignments_page():
     actor = current_user._get_current_object()
     form = AssignForm()
     form.course.choices = _published_courses()
-    people = list(
-        db.session.scalars(
-            select(User)
-            .where(User.centre_id == centre.id, User.active.is_(True))
-            .order_by(User.name)
-        )
-    )
-    form.person.choices = [SelectChoice(0, _("Choose a person"))] + [
-        SelectChoice(u.id, f"{u.name} ({u.email})") for u in people
-    ]
+    # The person picker: a search by name or e-mail (a GET form, no JavaScript needed),
+    # not a list of everyone at the centre.
+    person_q = search_term("person_q")
+    found = people.search(centre.id, person_q)
+    form.person.choices = [
+        SelectChoice(0, _("Choose a person") if found else _("Search for the person first"))
+    ] + [SelectChoice(u.id, f"{u.name} ({u.email})") for u in found]
     form.person.validate_choice = False  # the service refuses people of other centres
     if form.validate_on_submit():
         try:
@@ -126,63 +126,10 @@ def assignments_page():
         centre=centre,
         centres=_centres(),
         rows=assignments.listing(centre.id, str(get_locale())),
+        person_q=person_q,
+        found=found,
         limit=assignments.LIST_LIMIT,
     ), 422 if form.errors else 200
-
-
-@bp.route("/centre/import", methods=["GET", "POST"], endpoint="import_csv")
-@roles_required(*ADMINS)
-def import_page():
-    centre = _centre()
-    actor = current_user._get_current_object()
-    form = ImportForm()
-    form.course.choices = _published_courses()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        data, error = importer.read_upload(form.file.data.stream)
-        checked = importer.check(data, centre.id) if data is not None else None
-        problems = [error] if error else checked.errors
-        if not problems:
-            course = db.session.get(Course, form.course.data)
-            try:
-                done = importer.apply(
-                    checked,
-                    course,
-                    actor=actor,
-                    centre_id=centre.id,
-                    assign=form.assign.data,
-                    due_on=form.due_on.data,
-                )
-            except assignments.Conflict:
-                problems = [
-                    _(
-                        "Someone changed these accounts at the same time; nothing was "
-                        "imported. Upload the file again."
-                    )
-                ]
-            else:
-                flash(
-                    _(
-                        "Imported %(rows)d people: %(created)d new accounts invited, "
-                        "%(enrolled)d newly enrolled, %(assigned)d assigned.",
-                        rows=len(checked.people),
-                        created=len(done.created),
-                        enrolled=done.enrolled,
-                        assigned=done.assigned,
-                    ),
-                    "success",
-                )
-                return redirect(_here("enrolment.import_csv", centre))
-    status = 422 if (form.errors or problems) else 200
-    return render_template(
-        "enrolment/import.html",
-        form=form,
-        centre=centre,
-        centres=_centres(),
-        problems=problems,
-        max_rows=importer.max_rows(),
-        max_kb=importer.max_bytes() // 1024,
-    ), status
 
 
 def _manageable_courses() -> list[tuple[Course, CourseVersion]]:

@@ -43,9 +43,28 @@ class AssignForm(Form):
 
 class ImportForm(Form):
     course = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
-    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
+    file = FileField(
+        _l("Staff file (XLSX or CSV)"), validators=[FileRequired(_l("Choose a file."))]
+    )
     assign = BooleanField(_l("Also assign the course as mandatory training"))
     due_on = DateField(_l("Due date"), validators=[Optional()])
+
+
+class ConfirmImportForm(Form):
+    move = BooleanField(_l("Move the people who belong to another centre to this centre"))
+
+
+def _profession_choices() -> list[SelectChoice]:
+    return [SelectChoice(p.value, label) for p, label in PROFESSION_LABELS.items()]
+
+
+class JobTitleForm(Form):
+    """Map a job title to a profession (one title of a file, or a site-wide row)."""
+
+    title = StringField(_l("Job title"), validators=[DataRequired(), Length(max=120)])
+    profession = SelectField(
+        _l("Profession"), choices=_profession_choices(), validators=[DataRequired()]
+    )
 
 
 class CourseKeyForm(Form):

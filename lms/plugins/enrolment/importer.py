@@ -1,32 +1,33 @@
-"""Bulk enrolment from a CSV file: check the whole file, then write everything or nothing.
+"""Bulk enrolment from a staff file: read it, show what will happen row by row, then write
+everything or nothing once the admin confirms.
 
-Columns ``email``, ``name``, ``profession`` (any order, any letter case; Swedish headings
-``e-post``, ``namn``, ``yrke`` work too), separated by ``,`` or ``;`` (Swedish Excel),
-UTF-8 with or without a BOM. A first line ``sep=;`` (or ``sep=,``), which Excel writes and
-reads to know the separator, is honoured. Every problem is reported as "line N: ..." with N
-the line in the file (the header is line 1, or 2 after a ``sep=`` line). A file with any
-problem changes nothing.
+A file is read by :mod:`lms.plugins.enrolment.sheets` (CSV or XLSX, Swedish or English
+headings). :func:`parse` keeps only the columns the platform uses (e-mail, name, job title,
+unit) and the problems of each row; :func:`stage` stores that as an
+:class:`~lms.plugins.enrolment.models.ImportBatch` (never a personnummer); :func:`plan` says
+for every row what the import would do, against the accounts as they are now; :func:`apply`
+writes it in one transaction. Every problem is reported as "line N: ..." with N the line in
+the file (the sheet's row for XLSX).
 
 Text is taken as spreadsheets write it: decomposed letters are composed (NFC), and a name
 is one line of printable text, so a line break typed in a cell (Alt+Enter) or a control
-character pasted into it becomes a space: the cell means one name, and refusing the row
-would send the admin hunting for a character Excel does not show.
+character pasted into it becomes a space.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from lms import audit, events
+from lms import audit, events, people
 from lms.auth.services import normalise_email
+from lms.clock import utcnow
 from lms.content.models import Course
 from lms.extensions import db
 from lms.membership import services as membership
@@ -39,49 +40,12 @@ from lms.models import (
     Role,
     User,
 )
-from lms.plugins.enrolment import assignments, invitations
-from lms.text import nfc, one_line
+from lms.plugins.enrolment import assignments, invitations, sheets, titles
+from lms.plugins.enrolment.models import ImportBatch
+from lms.text import one_line
 
-COLUMNS = {
-    "email": "email",
-    "e-mail": "email",
-    "e-post": "email",
-    "epost": "email",
-    "name": "name",
-    "namn": "name",
-    "profession": "profession",
-    "yrke": "profession",
-}
-PROFESSIONS = {
-    **{p.value: p for p in Profession},
-    "sjuksköterska": Profession.nurse,
-    "farmaceut": Profession.pharmacist,
-    "apotekare": Profession.pharmacist,
-    "forskare": Profession.researcher,
-    "läkare": Profession.physician,
-    "annan": Profession.other,
-    "övrig": Profession.other,
-}
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
-# Signatures of files people upload by mistake: PDF, ZIP (xlsx, docx), old Office, images.
-BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff")
-# Excel's hint line naming the separator: "sep=;" (any letter case, spaces around it).
-SEP_LINE = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
-
-
-@dataclass
-class Person:
-    line: int
-    email: str
-    name: str
-    profession: Profession
-    user: User | None = None
-
-
-@dataclass
-class Checked:
-    people: list[Person] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+Unreadable = sheets.Unreadable
 
 
 def max_bytes() -> int:
@@ -100,124 +64,160 @@ def read_upload(stream) -> tuple[bytes | None, str | None]:
     return data, None
 
 
-def decode(data: bytes) -> tuple[str | None, str | None]:
-    if data.startswith(BINARY_MAGIC) or b"\x00" in data[:4096]:
-        return None, _("This is not a CSV file. Save the sheet as CSV (UTF-8) and try again.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, _("The file is not UTF-8 text. Save it as CSV (UTF-8) and try again.")
-    if not text.strip():
-        return None, _("The file is empty.")
-    return nfc(text), None
+def _line(n: int, message: str) -> str:
+    return _("line %(n)d: %(message)s", n=n, message=message)
 
 
-def dialect(text: str) -> tuple[str, str, int]:
-    """(text to read, separator, lines skipped): Excel's ``sep=`` line is read and
-    skipped; otherwise the separator is whichever of ``;`` and ``,`` the header has more."""
-    first, _newline, rest = text.partition("\n")
-    hint = SEP_LINE.match(first)
-    if hint and hint.group(1) in ",;\t|":
-        return rest, hint.group(1), 1
-    return text, ";" if first.count(";") > first.count(",") else ",", 0
+@dataclass
+class Parsed:
+    rows: list[dict] = field(default_factory=list)
+    problems: list[list] = field(default_factory=list)  # [line, message]
+    ignored: list[str] = field(default_factory=list)
+    identity: list[str] = field(default_factory=list)
 
 
-def check(data: bytes, centre_id: int) -> Checked:
-    """Parse and check every row; look the people up in one query."""
-    result = Checked()
-    text, error = decode(data)
-    if error:
-        result.errors.append(error)
-        return result
-    text, delimiter, skipped = dialect(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-    except (csv.Error, StopIteration):
-        result.errors.append(
-            _("line %(n)d: %(message)s", n=skipped + 1, message=_("unreadable CSV"))
-        )
-        return result
-    names = [COLUMNS.get(one_line(cell).lower()) for cell in header]
-    missing = [c for c in ("email", "name", "profession") if c not in names]
+def parse(data: bytes) -> Parsed:
+    """The used columns of every row, and each row's problems. Raises
+    :class:`sheets.Unreadable` when the file as a whole cannot be used."""
+    sheet = sheets.read(data, max_rows())
+    found = sheets.columns(sheet)
+    where = found.where
+    has_name = "name" in where or ("first_name" in where and "last_name" in where)
+    missing = [c for c in ("email",) if c not in where]
+    missing += [] if has_name else ["name"]
+    missing += [] if "title" in where else ["profession"]
     if missing:
         message = _(
-            "the header must name the columns email, name and profession (missing: %(missing)s).",
+            "the header must name the columns email, name and profession (or job title; "
+            "missing: %(missing)s).",
             missing=", ".join(missing),
         )
-        result.errors.append(_("line %(n)d: %(message)s", n=skipped + 1, message=message))
-        return result
-    where = {name: names.index(name) for name in ("email", "name", "profession")}
+        raise Unreadable(_line(sheet.header_line, message))
+    if not sheet.rows:
+        raise Unreadable(_("The file has no rows under the header."))
+    result = Parsed(ignored=found.ignored, identity=found.identity)
     seen: dict[str, int] = {}
-    line = reader.line_num + skipped
-    try:
-        for cells in reader:
-            start, line = line + 1, reader.line_num + skipped
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(result.people) >= max_rows():
-                result.errors.append(
-                    _(
-                        "The file has more than %(n)d rows; split it into smaller files.",
-                        n=max_rows(),
-                    )
-                )
-                return result
-            person = _row(cells, where, start, seen, result.errors)
-            if person is not None:
-                result.people.append(person)
-    except csv.Error:
-        result.errors.append(
-            _("line %(n)d: %(message)s", n=line + 1, message=_("unreadable CSV (a stray quote?)"))
+
+    def cell(cells, name) -> str:
+        index = where.get(name)
+        return one_line(cells[index]) if index is not None and index < len(cells) else ""
+
+    for line, cells in sheet.rows:
+        email = normalise_email(cell(cells, "email"))
+        name = cell(cells, "name") or one_line(
+            f"{cell(cells, 'first_name')} {cell(cells, 'last_name')}"
         )
-        return result
-    if not result.people and not result.errors:
-        result.errors.append(_("The file has no rows under the header."))
-    _match_accounts(result, centre_id)
-    result.errors.sort(key=_line_of)
+        problems = []
+        if not EMAIL_RE.match(email) or len(email) > 254:
+            problems.append(_("“%(email)s” is not an e-mail address", email=email))
+        if not name or len(name) > 200:
+            problems.append(_("the name is missing or too long"))
+        if not cell(cells, "title"):
+            problems.append(_("the profession or job title is missing"))
+        if email in seen:
+            problems.append(
+                _("%(email)s is also on line %(other)d", email=email, other=seen[email])
+            )
+        result.problems.extend([line, p] for p in problems)
+        if not problems:
+            seen[email] = line
+            result.rows.append(
+                {
+                    "line": line,
+                    "email": email,
+                    "name": name,
+                    "title": cell(cells, "title")[:120],
+                    "unit": people.clean_unit(cell(cells, "unit")),
+                }
+            )
     return result
 
 
-def _line_of(message: str) -> int:
-    digits = re.search(r"\d+", message)
-    return int(digits.group()) if digits else 0
+def stage(parsed: Parsed, *, centre, actor, course, assign, due_on, file_name) -> ImportBatch:
+    """Store the parsed file for the preview (commits). Drafts older than a day go."""
+    db.session.execute(
+        delete(ImportBatch).where(ImportBatch.created_at < utcnow() - timedelta(days=1))
+    )
+    batch = ImportBatch(
+        centre_id=centre.id,
+        actor_id=actor.id,
+        course_id=course.id,
+        assign=bool(assign),
+        due_on=due_on,
+        file_name=one_line(file_name or "")[:200],
+        rows=parsed.rows,
+        problems=parsed.problems,
+        ignored=parsed.ignored,
+        identity_columns=parsed.identity,
+        titles={},
+    )
+    db.session.add(batch)
+    db.session.commit()
+    return batch
 
 
-def _row(cells, where, line, seen, errors) -> Person | None:
-    def bad(message):
-        errors.append(_("line %(n)d: %(message)s", n=line, message=message))
+# What the import does with a row.
+NEW, JOINS, ALREADY, INVITED, MOVES = "new", "joins", "already", "invited", "moves"
 
-    if len(cells) <= max(where.values()):
-        bad(_("expected the columns email, name and profession"))
-        return None
-    email = normalise_email(one_line(cells[where["email"]]))
-    name = one_line(cells[where["name"]])
-    profession = PROFESSIONS.get(one_line(cells[where["profession"]]).lower())
-    problems = []
-    if not EMAIL_RE.match(email) or len(email) > 254:
-        problems.append(_("“%(email)s” is not an e-mail address", email=email))
-    if not name or len(name) > 200:
-        problems.append(_("the name is missing or too long"))
-    if profession is None:
-        problems.append(
-            _(
-                "unknown profession “%(value)s” (use nurse, pharmacist, researcher, physician "
-                "or other)",
-                value=one_line(cells[where["profession"]]),
+
+@dataclass
+class Row:
+    line: int
+    email: str
+    name: str
+    title: str
+    unit: str | None
+    profession: Profession | None
+    user: User | None = None
+    action: str | None = None  # one of the constants above; None: a problem
+    moves_from: Centre | None = None
+    unit_change: tuple[str | None, str | None] | None = None
+
+
+@dataclass
+class Plan:
+    rows: list[Row]
+    problems: list[str]
+    unmapped: dict[str, list[int]]  # title as written -> lines
+    moves: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            if row.action:
+                counts[row.action] = counts.get(row.action, 0) + 1
+        return counts
+
+
+def plan(batch: ImportBatch, actor: User) -> Plan:
+    """What importing ``batch`` would do now, row by row, with every problem."""
+    mapping = titles.table(batch.titles)
+    problems: list[tuple[int, str]] = [(line, message) for line, message in batch.problems]
+    rows, unmapped = [], {}
+    for data in batch.rows:
+        profession = mapping.get(titles.key(data["title"]))
+        rows.append(Row(**data, profession=profession))
+        if profession is None:
+            unmapped.setdefault(data["title"], []).append(data["line"])
+            problems.append(
+                (
+                    data["line"],
+                    _(
+                        "unknown job title “%(title)s”: map it to a profession below",
+                        title=data["title"],
+                    ),
+                )
             )
-        )
-    if email in seen:
-        problems.append(_("%(email)s is also on line %(other)d", email=email, other=seen[email]))
-    if problems:
-        for problem in problems:
-            bad(problem)
-        return None
-    seen[email] = line
-    return Person(line, email, name, profession)
+    result = Plan(rows, [], unmapped)
+    _match_accounts(result, batch.centre_id, actor, problems)
+    problems.sort(key=lambda p: p[0])
+    result.problems = [_line(n, message) for n, message in problems]
+    return result
 
 
-def _match_accounts(result: Checked, centre_id: int) -> None:
-    emails = [p.email for p in result.people]
+def _match_accounts(result: Plan, centre_id: int, actor: User, problems: list) -> None:
+    emails = [row.email for row in result.rows]
     users = {}
     for start in range(0, len(emails), 500):
         chunk = emails[start : start + 500]
@@ -232,42 +232,47 @@ def _match_accounts(result: Checked, centre_id: int) -> None:
             )
         )
     }
-    for person in result.people:
-        user = users.get(person.email)
+    for row in result.rows:
+        user = row.user = users.get(row.email)
         if user is None:
+            row.action = NEW
             continue
-        if user.centre_id is None and asking.get(user.id) == centre_id:
-            pass  # asked to join this centre: the import confirms it
+
+        def problem(message, row=row):
+            problems.append((row.line, message))
+
+        if not user.active:
+            problem(_("the account of %(email)s is deactivated", email=row.email))
+        elif user.centre_id is None and asking.get(user.id) == centre_id:
+            row.action = JOINS  # asked to join this centre: the import confirms it
         elif user.centre_id is None:
-            result.errors.append(
+            problem(
                 _(
-                    "line %(n)d: %(message)s",
-                    n=person.line,
-                    message=_(
-                        "%(email)s has an account but is not a member of this centre: they "
-                        "can ask to join it from their profile, and you confirm it on the "
-                        "members page",
-                        email=person.email,
-                    ),
+                    "%(email)s has an account but is not a member of this centre: they "
+                    "can ask to join it from their profile, and you confirm it on the "
+                    "members page",
+                    email=row.email,
                 )
             )
         elif user.centre_id != centre_id:
-            result.errors.append(
-                _(
-                    "line %(n)d: %(message)s",
-                    n=person.line,
-                    message=_("%(email)s belongs to another centre", email=person.email),
+            if membership.may_decide(actor, user, user.centre_id) and membership.may_decide(
+                actor, user, centre_id
+            ):
+                row.action, row.moves_from = MOVES, user.centre
+                result.moves += 1
+            else:
+                problem(
+                    _(
+                        "%(email)s belongs to another centre (%(centre)s); only a site admin "
+                        "can move them, or they ask to move from their profile",
+                        email=row.email,
+                        centre=user.centre.name,
+                    )
                 )
-            )
-        elif not user.active:
-            result.errors.append(
-                _(
-                    "line %(n)d: %(message)s",
-                    n=person.line,
-                    message=_("the account of %(email)s is deactivated", email=person.email),
-                )
-            )
-        person.user = user
+        else:
+            row.action = INVITED if user.password_hash is None else ALREADY
+        if row.action and row.unit and row.unit != user.unit:
+            row.unit_change = (user.unit, row.unit)
 
 
 @dataclass
@@ -275,48 +280,53 @@ class Imported:
     created: list[User]
     enrolled: int
     assigned: int
+    moved: int
 
 
-def apply(checked: Checked, course: Course, *, actor, centre_id, assign, due_on) -> Imported:
-    """Write a checked file in one transaction: accounts, their membership of the centre
-    (the admin's placement confirms it; nobody confirmed elsewhere is moved), invitations
-    (queued in the outbox), enrolments, assignments, audit. Raises assignments.Conflict
-    (nothing stored) if someone got in first."""
+def apply(batch: ImportBatch, checked: Plan, course: Course, *, actor: User) -> Imported:
+    """Write a plan without problems in one transaction: accounts (with their unit), their
+    membership of the centre (people from another centre only in a plan whose moves the
+    admin confirmed), units of existing people (:func:`lms.people.update`, audited),
+    invitations (queued in the outbox), enrolments, assignments, audit; the batch is deleted.
+    Raises assignments.Conflict (nothing stored) if someone got in first."""
     created = []
-    centre = db.session.get(Centre, centre_id)
+    centre = db.session.get(Centre, batch.centre_id)
     try:
-        for person in checked.people:
-            if person.user is None:
-                person.user = User(
-                    email=person.email,
-                    name=person.name,
+        for row in checked.rows:
+            if row.user is None:
+                row.user = User(
+                    email=row.email,
+                    name=row.name,
                     password_hash=None,
                     centre_id=None,
-                    profession=person.profession,
+                    profession=row.profession,
+                    unit=row.unit,
                     role=Role.learner,
                 )
-                db.session.add(person.user)
-                created.append(person.user)
+                db.session.add(row.user)
+                created.append(row.user)
+            elif row.unit_change:
+                people.update(row.user, unit=row.unit, actor=actor, via="import")
         db.session.flush()
-        for person in checked.people:
-            if person.user.centre_id != centre_id:
+        for row in checked.rows:
+            if row.user.centre_id != centre.id:
                 membership.place(
-                    person.user,
+                    row.user,
                     centre,
                     actor=actor,
                     reason=None,
                     via="import",
                     source=MembershipSource.import_,
-                    move=False,
+                    move=row.action == MOVES,
                 )
-        titles = {lang: course.published_version.text(lang)["title"] for lang in ("sv", "en")}
+        lang_titles = {lang: course.published_version.text(lang)["title"] for lang in ("sv", "en")}
         for user in created:
             audit.record("user.invited", actor=actor, subject=user, course=course.slug)
-            invitations.queue_invitation(user, titles)
-        users = [p.user for p in checked.people]
-        if assign:
+            invitations.queue_invitation(user, lang_titles)
+        users = [row.user for row in checked.rows]
+        if batch.assign:
             result = assignments.assign(
-                course, users, actor=actor, due_on=due_on, method="import", commit=False
+                course, users, actor=actor, due_on=batch.due_on, method="import", commit=False
             )
             enrolled, assigned = result.enrolled, result.assigned
         else:
@@ -330,7 +340,11 @@ def apply(checked: Checked, course: Course, *, actor, centre_id, assign, due_on)
             created=len(created),
             enrolled=enrolled,
             assigned=assigned,
+            moved=checked.moves,
+            ignored_columns=batch.ignored,
+            identity_columns_ignored=len(batch.identity_columns),
         )
+        db.session.delete(batch)
         db.session.commit()
     except (IntegrityError, membership.Conflict, membership.MembershipError) as exc:
         db.session.rollback()
@@ -340,4 +354,4 @@ def apply(checked: Checked, course: Course, *, actor, centre_id, assign, due_on)
             events.user_registered,
             events.UserRegistered(user_id=user.id, centre_id=user.centre_id, at=user.created_at),
         )
-    return Imported(created, enrolled, assigned)
+    return Imported(created, enrolled, assigned, checked.moves)

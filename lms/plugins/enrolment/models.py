@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from lms.content.models import Course, CourseVersion
@@ -156,3 +156,46 @@ class CourseKey(db.Model):
     key_hash: Mapped[str | None] = mapped_column(String(255))
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class JobTitle(db.Model):
+    """A job title as HR systems write it ("Leg. sjuksköterska"), mapped to a profession.
+
+    The common Swedish titles are built in (:mod:`lms.plugins.enrolment.titles`); a site
+    admin adds or overrides titles here. ``title`` is the normalised key (lower case, single
+    spaces). Changed rows are audited (``job_title.mapped``)."""
+
+    __tablename__ = "enrolment_job_title"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(120), unique=True)
+    profession: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class ImportBatch(db.Model):
+    """A staff file read and waiting for the admin's confirmation (the preview).
+
+    Holds only the columns the platform uses (e-mail, name, job title, unit), never a
+    personal identity number or any other column of the file. Deleted once imported, and
+    after a day if never confirmed: it is a draft, not a record."""
+
+    __tablename__ = "enrolment_import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("content_course.id"))
+    assign: Mapped[bool] = mapped_column(default=False)
+    due_on: Mapped[date | None]
+    file_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # [{"line", "email", "name", "title", "unit"}]; problems found while reading.
+    rows: Mapped[list] = mapped_column(JSON, default=list)
+    problems: Mapped[list] = mapped_column(JSON, default=list)
+    # Headings of columns left out; headings of personal identity number columns.
+    ignored: Mapped[list] = mapped_column(JSON, default=list)
+    identity_columns: Mapped[list] = mapped_column(JSON, default=list)
+    # Title key -> profession chosen by a centre admin for this file only.
+    titles: Mapped[dict] = mapped_column(JSON, default=dict)

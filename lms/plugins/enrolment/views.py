@@ -16,6 +16,7 @@ from lms import events
 from lms.access import login_required, public
 from lms.auth import services as auth_services
 from lms.auth.forms import ResetPasswordForm
+from lms.confirm import confirmation_page, confirmed
 from lms.content.models import Course, Quiz
 from lms.extensions import client_address, db, limiter
 from lms.plugins.enrolment import invitations, services, state, versions
@@ -88,6 +89,20 @@ def unenrol(course: str):
     current = state.state_of(user.id, found.id)
     if current is not None and current.assigned and current.completion is None:
         flash(_("Your centre has assigned this course to you; you cannot leave it."), "error")
+    elif current is not None and current.enrolment.is_active and not confirmed():
+        return confirmation_page(
+            title=_("Leave %(title)s?", title=_title(found)),
+            consequences=[
+                _("The course leaves your list of courses."),
+                _(
+                    "Your progress, quiz attempts and any certificate are kept; if you enrol "
+                    "again you continue where you left off."
+                ),
+            ],
+            action=url_for("enrolment.unenrol", course=course),
+            button=_("Leave the course"),
+            back=course_url(course),
+        )
     elif services.unenrol(user, found):
         flash(_("You have left %(title)s. Your progress is kept.", title=_title(found)), "info")
     else:

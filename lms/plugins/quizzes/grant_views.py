@@ -9,6 +9,7 @@ from flask_babel import ngettext
 from lms.access import roles_required
 from lms.extensions import db
 from lms.models import Role, User
+from lms.params import search_term
 from lms.plugins.quizzes import grants, pages, services, stats
 from lms.plugins.quizzes.blueprint import bp
 from lms.plugins.quizzes.forms import GrantForm
@@ -20,9 +21,11 @@ GRANTERS = (Role.educator, Role.centre_admin, Role.site_admin)
 @roles_required(*GRANTERS)
 def waiting():
     """The learners who used every attempt without passing, that this person may help."""
+    term = search_term()
     return render_template(
         "quizzes/waiting.html",
-        rows=grants.waiting(pages.user()),
+        q=term,
+        rows=grants.waiting(pages.user(), term),
         limit=grants.LIST_LIMIT,
         lang=pages.lang(),
     )

@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from lms import audit
 from lms.content.models import CourseVersion, Quiz
-from lms.extensions import db
+from lms.extensions import db, unicode_lower
 from lms.models import Role, User
+from lms.params import contains_pattern
 from lms.plugins.quizzes.models import IN_PROGRESS, Attempt, AttemptGrant
 
 MAX_EXTRA = 5
@@ -127,8 +128,9 @@ class Waiting:
     allowed: int
 
 
-def waiting(actor: User) -> list[Waiting]:
-    """The locked-out learners ``actor`` may grant attempts to, newest quizzes first."""
+def waiting(actor: User, term: str = "") -> list[Waiting]:
+    """The locked-out learners ``actor`` may grant attempts to, newest quizzes first; with
+    ``term`` (:func:`lms.params.search_term`) only those whose name or e-mail contains it."""
     used = (
         select(
             Attempt.user_id,
@@ -169,6 +171,14 @@ def waiting(actor: User) -> list[Waiting]:
     )
     if actor.role == Role.centre_admin:
         query = query.where(User.centre_id == actor.centre_id)
+    if term.strip():
+        pattern = contains_pattern(term.strip().lower())
+        query = query.where(
+            or_(
+                unicode_lower(User.name).like(pattern, escape="\\"),
+                unicode_lower(User.email).like(pattern, escape="\\"),
+            )
+        )
     rows = db.session.execute(query.limit(LIST_LIMIT * 5)).all()
     found = [
         Waiting(learner, quiz, used_n, allowed)

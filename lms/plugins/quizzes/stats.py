@@ -2,18 +2,26 @@
 
 Queries per page are constant: one for the quizzes, one GROUP BY for answers per question,
 one GROUP BY for picks per choice; no attempt is loaded into Python.
+
+Statistics follow a quiz across the versions of its course in which it did not change: a
+typo fixed in a module publishes a new version, but the quiz's questions are the same, so
+its answers count together (issue 17). "The same quiz" is the same address (slug) in the
+same course with the same :func:`fingerprint` (questions, choices, answer key, in order).
+Published versions are immutable, so a fingerprint is computed once per process.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 from dataclasses import dataclass, field
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from lms.content.models import Course, CourseVersion, Question, Quiz
 from lms.extensions import db
@@ -41,6 +49,37 @@ def _owned_version_ids(user) -> list[int] | None:
     return [vid for vid, owners in rows if email in (owners or [])]
 
 
+_FINGERPRINTS: dict[int, str] = {}
+
+
+def fingerprint(quiz: Quiz) -> str:
+    """A SHA-256 of what the learner answers and how it is marked: each question's stem,
+    whether several choices are right, and its choices with their key, in order (the quiz's
+    title, translations and explanations may change without changing it)."""
+    if quiz.id not in _FINGERPRINTS:
+        content = [
+            [q.number, q.stem_text, q.multiple, [[c["text"], c["correct"]] for c in q.choices]]
+            for q in quiz.questions
+        ]
+        digest = hashlib.sha256(json.dumps([quiz.slug, content]).encode()).hexdigest()
+        _FINGERPRINTS[quiz.id] = digest
+    return _FINGERPRINTS[quiz.id]
+
+
+def same_quizzes(quiz: Quiz) -> list[Quiz]:
+    """``quiz`` and the quizzes of its course's other versions that are the same quiz (same
+    slug and :func:`fingerprint`), newest version first."""
+    candidates = db.session.scalars(
+        select(Quiz)
+        .join(Quiz.version)
+        .where(CourseVersion.course_id == quiz.version.course_id, Quiz.slug == quiz.slug)
+        .options(selectinload(Quiz.questions))
+        .order_by(CourseVersion.id.desc())
+    ).all()
+    mine = fingerprint(quiz)
+    return [q for q in candidates if q.id == quiz.id or fingerprint(q) == mine]
+
+
 @dataclass(frozen=True)
 class QuizRow:
     quiz: Quiz
@@ -48,10 +87,13 @@ class QuizRow:
     course_slug: str
     attempts: int
     passed: int
+    # Versions (newest first) whose quiz is this same quiz; the counts are theirs together.
+    versions: tuple[str, ...] = ()
 
 
 def quiz_rows(user) -> list[QuizRow]:
-    """The quizzes this user may see, newest version first, with attempt and pass counts."""
+    """The quizzes this user may see, with attempt and pass counts; a quiz that stayed the
+    same across versions is one row (its newest version), counting all of them."""
     counts = (
         select(
             Attempt.quiz_id.label("quiz_id"),
@@ -72,10 +114,25 @@ def quiz_rows(user) -> list[QuizRow]:
     owned = _owned_version_ids(user)
     if owned is not None:
         query = query.where(Quiz.version_id.in_(owned))
-    return [
-        QuizRow(quiz, version, slug, attempts or 0, passed or 0)
-        for quiz, version, slug, attempts, passed in db.session.execute(query)
-    ]
+    query = query.options(selectinload(Quiz.questions))
+    groups: dict[tuple, QuizRow] = {}
+    for quiz, version, slug, attempts, passed in db.session.execute(query):
+        key = (version.course_id, quiz.slug, fingerprint(quiz))
+        row = groups.get(key)
+        if row is None:
+            groups[key] = QuizRow(
+                quiz, version, slug, attempts or 0, passed or 0, (version.version,)
+            )
+        else:
+            groups[key] = QuizRow(
+                row.quiz,
+                row.version,
+                row.course_slug,
+                row.attempts + (attempts or 0),
+                row.passed + (passed or 0),
+                (*row.versions, version.version),
+            )
+    return list(groups.values())
 
 
 def find_quiz(quiz_id: int) -> Quiz | None:
@@ -114,45 +171,48 @@ def _percent(part: int, whole: int) -> float:
 
 
 def question_stats(quiz: Quiz) -> list[QuestionStat]:
-    """Per question of the bank: answers, percent fully right, picks per choice; flagged
-    when at least FLAG_MIN_ANSWERS answered and fewer than FLAG_BELOW_PERCENT got it right."""
+    """Per question of the bank: answers, percent fully right, picks per choice, counted
+    over every version in which the quiz stayed the same (:func:`same_quizzes`; questions
+    matched by number); flagged when at least FLAG_MIN_ANSWERS answered and fewer than
+    FLAG_BELOW_PERCENT got it right."""
+    quiz_ids = [q.id for q in same_quizzes(quiz)]
     questions = db.session.scalars(
         select(Question).where(Question.quiz_id == quiz.id).order_by(Question.number)
     ).all()
     answers = {
-        qid: (n, right or 0, mean or 0.0)
-        for qid, n, right, mean in db.session.execute(
+        number: (n, right or 0, mean or 0.0)
+        for number, n, right, mean in db.session.execute(
             select(
-                Answer.question_id,
+                Question.number,
                 func.count(Answer.id),
                 func.sum(case((Answer.correct.is_(True), 1), else_=0)),
                 func.avg(Answer.score),
             )
             .join(Question, Question.id == Answer.question_id)
-            .where(Question.quiz_id == quiz.id)
-            .group_by(Answer.question_id)
+            .where(Question.quiz_id.in_(quiz_ids))
+            .group_by(Question.number)
         )
     }
     picks: dict[tuple[int, int], int] = {
-        (qid, choice): n
-        for qid, choice, n in db.session.execute(
-            select(Pick.question_id, Pick.choice, func.count(Pick.id))
+        (number, choice): n
+        for number, choice, n in db.session.execute(
+            select(Question.number, Pick.choice, func.count(Pick.id))
             .join(Question, Question.id == Pick.question_id)
-            .where(Question.quiz_id == quiz.id)
-            .group_by(Pick.question_id, Pick.choice)
+            .where(Question.quiz_id.in_(quiz_ids))
+            .group_by(Question.number, Pick.choice)
         )
     }
     result = []
     for question in questions:
-        n, right, mean = answers.get(question.id, (0, 0, 0.0))
+        n, right, mean = answers.get(question.number, (0, 0, 0.0))
         percent_correct = _percent(right, n)
         choices = [
             ChoiceStat(
                 index=i,
                 text=choice["text"],
                 right=bool(choice["correct"]),
-                picks=picks.get((question.id, i), 0),
-                percent=_percent(picks.get((question.id, i), 0), n),
+                picks=picks.get((question.number, i), 0),
+                percent=_percent(picks.get((question.number, i), 0), n),
             )
             for i, choice in enumerate(question.choices)
         ]

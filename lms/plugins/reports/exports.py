@@ -18,6 +18,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from lms.labels import profession_label
 from lms.plugins.reports.labels import cert_code, left_label, status_label
@@ -37,6 +38,7 @@ def headings() -> list[str]:
         _("Profession"),
         _("Centre"),
         _("Course"),
+        _("Course version"),
         _("Status"),
         _("Enrolled on"),
         _("Due on"),
@@ -58,6 +60,7 @@ def _cells(
         profession_label(row.profession),
         neutralise(centre_name(row.centre_id)),
         neutralise(course_title(row.course_id)),
+        row.version or "",
         status,
         row.enrolled_on,
         row.due_on,
@@ -85,13 +88,26 @@ def to_csv(rows: Iterable[PersonRow], centre_name, course_title) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+# Column widths in characters, in the order of :func:`headings`.
+WIDTHS = (28, 32, 18, 28, 36, 10, 20, 14, 14, 14, 22, 14)
+
+
 def to_xlsx(rows: Iterable[PersonRow], centre_name, course_title) -> bytes:
-    """A write-only workbook: rows go to disk as they come instead of piling up in memory."""
+    """A write-only workbook: rows go to disk as they come instead of piling up in memory.
+    The header row is frozen and carries an auto filter; columns have widths; dates are
+    Excel dates (yyyy-mm-dd), not text."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Training status"))
-    sheet.append(headings())
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    names = headings()
+    sheet.append(names)
+    count = 1
     for row in rows:
         sheet.append(_cells(row, centre_name, course_title))
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{count}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

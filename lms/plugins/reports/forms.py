@@ -5,8 +5,8 @@ an error shown next to the field, never a way into another centre."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, SelectField
-from wtforms.validators import Optional
+from wtforms import SelectChoice, SelectField, StringField
+from wtforms.validators import Length, Optional
 
 from lms.forms import Form
 from lms.labels import PROFESSION_LABELS
@@ -20,6 +20,7 @@ class ReportFilterForm(Form):
     class Meta:
         csrf = False
 
+    q = StringField(_l("Name or e-mail"), validators=[Optional(), Length(max=200)])
     centre = SelectField(_l("Centre"), validators=[Optional()])
     course = SelectField(_l("Course"), validators=[Optional()])
     profession = SelectField(

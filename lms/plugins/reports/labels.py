@@ -14,6 +14,7 @@ STATUS_LABELS = {
     "assigned": _l("Assigned, not enrolled"),
     "withdrawn": _l("Withdrawn"),
     "left": _l("Left the centre"),  # people list only: see .former
+    "no_record": _l("No training yet"),  # people list only: see .people_list
 }
 
 # Column headings of the count tables (short forms of the statuses).

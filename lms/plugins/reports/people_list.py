@@ -13,10 +13,28 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import false, func, select, union_all
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    String,
+    and_,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from lms.clock import local_zone
-from lms.extensions import db
+from lms.content.models import CourseVersion
+from lms.extensions import db, unicode_lower
+from lms.models import User
+from lms.params import contains_pattern
 from lms.plugins.reports.former import LEFT, extra_columns, former_rows
 from lms.plugins.reports.query import STATUSES, Filter, Tables, status_rows
 from lms.plugins.reports.services import STATUS, today, warning_days
@@ -30,7 +48,7 @@ class PersonRow:
     email: str
     profession: str
     centre_id: int | None
-    course_id: int
+    course_id: int | None  # None: status no_record (no training record yet)
     status: str
     active: bool
     revoked: bool
@@ -41,6 +59,7 @@ class PersonRow:
     expires_on: date | None
     left_on: date | None = None  # status "left": the day the person left this centre
     moved_to_id: int | None = None  # ... and where to (None: removed, no new centre)
+    version: str | None = None  # the course version the person is enrolled on
 
 
 UTC = ZoneInfo("UTC")
@@ -82,25 +101,90 @@ def _person(row, zone: ZoneInfo) -> PersonRow:
         expires_on=_as_date(expires_on, zone),
         left_on=_as_date(left_at, zone),
         moved_to_id=row.moved_to_id,
+        version=getattr(row, "course_version", None),
     )
 
 
-def _people_query(t: Tables, filt: Filter, status: str | None):
+NO_RECORD = "no_record"
+
+
+def _without_records(filt: Filter):
+    """People of ``filt``'s one centre (active, matching its profession) with no row in the
+    status table: no enrolment, assignment or completion yet. Same columns as the status
+    rows (``course_id`` NULL, status ``no_record``)."""
+    users = User.__table__
+    conditions = [
+        users.c.centre_id == filt.centre_id,
+        users.c.active.is_(True),
+        ~exists().where(STATUS.c.user_id == users.c.id),
+    ]
+    if filt.profession is not None:
+        conditions.append(cast(users.c.profession, String) == filt.profession)
+    return select(
+        users.c.id.label("user_id"),
+        cast(null(), Integer).label("course_id"),
+        cast(users.c.profession, String).label("profession"),
+        users.c.centre_id.label("centre_id"),
+        literal(NO_RECORD).label("status"),
+        users.c.name,
+        users.c.email,
+        users.c.active,
+        cast(null(), DateTime).label("enrolled_at"),
+        cast(null(), DateTime).label("comp_at"),
+        cast(null(), Integer).label("revoked"),
+        cast(null(), Date).label("due_on"),
+        cast(null(), String).label("cert_code"),
+        cast(null(), Date).label("expires_on"),
+        *extra_columns(),
+    ).where(*conditions)
+
+
+def _people_query(t: Tables, filt: Filter, status: str | None, term: str = "", everyone=False):
+    """The people rows; ``term``: only names or e-mails containing it; ``everyone``: also
+    the people of a single-centre filter who have no training record yet (no course filter
+    and no status filter other than ``no_record``)."""
     on = today()
     warn_until = on + timedelta(days=warning_days())
     current = status_rows(STATUS, filt, today=on, warn_until=warn_until, detail=True)
     current = current.add_columns(*extra_columns())
     former = former_rows(STATUS, filt)
+    untrained = (
+        everyone
+        and not filt.all_centres
+        and filt.centre_id is not None
+        and filt.course_ids is None
+        and filt.user_ids is None
+        and status in (None, NO_RECORD)
+    )
     if status == LEFT:
-        statement = former if former is not None else current.where(false())
+        branches = [former if former is not None else current.where(false())]
+    elif status == NO_RECORD:
+        branches = [_without_records(filt) if untrained else current.where(false())]
     elif former is None or status in STATUSES:
-        statement = current
+        branches = [current]
     else:
-        statement = union_all(current, former)
+        branches = [current, former]
+    if untrained and status is None:
+        branches.append(_without_records(filt))
+    # One flat UNION ALL: SQLite cannot nest a compound select in another.
+    statement = branches[0] if len(branches) == 1 else union_all(*branches)
     sub = statement.subquery("people")
-    query = select(sub)
+    # The version of the person's enrolment in the course (the text they work or worked on).
+    e, v = t.enrolment, CourseVersion.__table__
+    joined = sub.outerjoin(
+        e, and_(e.c.user_id == sub.c.user_id, e.c.course_id == sub.c.course_id)
+    ).outerjoin(v, v.c.id == e.c.version_id)
+    query = select(sub, v.c.version.label("course_version")).select_from(joined)
     if status in STATUSES:
         query = query.where(sub.c.status == status)
+    if term.strip():
+        pattern = contains_pattern(term.strip().lower())
+        query = query.where(
+            or_(
+                unicode_lower(sub.c.name).like(pattern, escape="\\"),
+                unicode_lower(sub.c.email).like(pattern, escape="\\"),
+            )
+        )
     return sub, query
 
 
@@ -112,10 +196,13 @@ class Page:
     pages: int
 
 
-def people_page(t: Tables, filt: Filter, status: str | None, page: int) -> Page:
-    """One page of people × courses, by name. One query: the total comes along as a window
-    count; only a page past the end costs two more (the count, then the last page)."""
-    sub, query = _people_query(t, filt, status)
+def people_page(
+    t: Tables, filt: Filter, status: str | None, page: int, term: str = "", everyone=False
+) -> Page:
+    """One page of people × courses, by name (see :func:`_people_query` for ``term`` and
+    ``everyone``). One query: the total comes along as a window count; only a page past the
+    end costs two more (the count, then the last page)."""
+    sub, query = _people_query(t, filt, status, term, everyone)
     paged = query.add_columns(func.count().over().label("total")).order_by(
         sub.c.name, sub.c.user_id, sub.c.course_id
     )
@@ -140,9 +227,11 @@ def people_page(t: Tables, filt: Filter, status: str | None, page: int) -> Page:
     return Page([_person(r, zone) for r in rows], total, page, pages)
 
 
-def people_stream(t: Tables, filt: Filter, status: str | None) -> Iterator[PersonRow]:
+def people_stream(
+    t: Tables, filt: Filter, status: str | None, term: str = "", everyone=False
+) -> Iterator[PersonRow]:
     """Every matching row for an export, fetched in batches rather than all at once."""
-    sub, query = _people_query(t, filt, status)
+    sub, query = _people_query(t, filt, status, term, everyone)
     query = query.order_by(sub.c.centre_id, sub.c.name, sub.c.user_id, sub.c.course_id)
     zone = local_zone()
     result = db.session.execute(query.execution_options(yield_per=1000))

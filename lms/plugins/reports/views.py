@@ -14,7 +14,7 @@ from flask_login import current_user
 from lms.access import roles_required
 from lms.labels import profession_label
 from lms.models import Profession, Role
-from lms.params import page_number
+from lms.params import page_number, search_term
 from lms.plugins import enabled_plugins
 from lms.plugins.reports import charts, exports, people_list, services
 from lms.plugins.reports.forms import ReportFilterForm
@@ -60,7 +60,7 @@ def _names(scope, centres):
     course_titles = {c.id: c.title for c in scope.courses}
     return (
         lambda cid: centre_names.get(cid, _("No centre")),
-        lambda cid: course_titles.get(cid, str(cid)),
+        lambda cid: "—" if cid is None else course_titles.get(cid, str(cid)),
     )
 
 
@@ -171,7 +171,9 @@ def _network_rows(scope, centres, figures):
 def people():
     scope, form, filt, centres = _filters()
     t = _tables()
-    page = people_list.people_page(t, filt, form.chosen("status"), page_number())
+    page = people_list.people_page(
+        t, filt, form.chosen("status"), page_number(), search_term(), everyone=True
+    )
     centre_name, course_title = _names(scope, centres)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
@@ -193,7 +195,7 @@ def _export(kind: str):
     scope, form, filt, centres = _filters()
     t = _tables()
     centre_name, course_title = _names(scope, centres)
-    rows = people_list.people_stream(t, filt, form.chosen("status"))
+    rows = people_list.people_stream(t, filt, form.chosen("status"), search_term(), everyone=True)
     name = scope.centre.slug if scope.centre else "network"
     if kind == "csv":
         body = exports.to_csv(rows, centre_name, course_title)
