@@ -14,16 +14,10 @@ from tests.mailbox import queued
 
 
 def upload(client, version, rows: str):
-    from io import BytesIO
+    """Upload a staff file and confirm its preview, as a centre admin does."""
+    from tests.enrolment.test_import import upload as import_file
 
-    return client.post(
-        "/centre/import",
-        data={
-            "course": version.course_id,
-            "file": (BytesIO(rows.encode()), "staff.csv"),
-        },
-        content_type="multipart/form-data",
-    )
+    return import_file(client, version, rows.encode())
 
 
 def test_invitation_page_names_inviter_centre_course_and_signs_in(
