@@ -14,6 +14,7 @@ from lms.plugins.enrolment import (  # noqa: F401  (views: routes; models: table
     models,
     module_state,
     receivers,
+    requested,
     versions,
     views,
 )
@@ -40,6 +41,8 @@ def init_app(app: Flask) -> None:
     events.connect(app, events.module_page_panels, receivers.on_module_page)
     events.connect(app, events.personal_data, receivers.on_personal_data)
     events.connect(app, events.version_published, versions.on_version_published)
+    events.connect(app, events.assignment_requested, requested.on_assignment_requested)
+    events.connect(app, events.assignment_withdrawn, requested.on_assignment_withdrawn)
 
 
 plugin = Plugin(

@@ -1,0 +1,38 @@
+"""Compliance: training requirements that turn into assignments, recertification before a
+certificate expires, reminders by e-mail and the training matrix of a centre (issue 14).
+
+Talks to the other plugins only through ``lms.events``: it asks the enrolment plugin for
+assignments (``assignment_requested``/``assignment_withdrawn``) and reads the enrolment and
+certificates plugins' tables read-only (:mod:`.records`), as the reports plugin does.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms import events
+from lms.models import Role
+from lms.plugins import NavEntry, Plugin
+from lms.plugins.compliance import models, services, views  # noqa: F401  (tables, routes)
+from lms.plugins.compliance.blueprint import bp
+
+
+def nav(user) -> list[NavEntry]:
+    if user is not None and user.role in (Role.centre_admin, Role.site_admin):
+        return [NavEntry(_l("Requirements"), "compliance.requirements", order=62)]
+    return []
+
+
+def init_app(app: Flask) -> None:
+    events.connect(app, events.membership_changed, services.on_membership_changed)
+    events.connect(app, events.person_changed, services.on_person_changed)
+
+
+plugin = Plugin(
+    name="compliance",
+    blueprint=bp,
+    nav=nav,
+    init_app=init_app,
+    description="Training requirements, recertification, reminders and the training matrix.",
+)
