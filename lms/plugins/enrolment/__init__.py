@@ -11,6 +11,7 @@ from lms.models import Role
 from lms.plugins import NavEntry, Plugin
 from lms.plugins.enrolment import (  # noqa: F401  (views: routes; models: tables)
     admin_views,
+    assignment_views,
     models,
     module_state,
     receivers,
