@@ -46,3 +46,30 @@ def new_requirement(client, course, **data):
     }
     values.update(data)
     return client.post("/centre/requirements", data=values)
+
+
+def complete_course(client, auth, user, slug: str = "car-t-nursing") -> None:
+    """The learner marks the one reading module done: the course is completed (and the
+    certificates plugin issues a certificate)."""
+    auth.logout()
+    auth.login(user)
+    response = client.post(f"/courses/{slug}/module-1/complete")
+    assert response.status_code == 302
+    auth.logout()
+
+
+def requirement_for(admin, course, **values):
+    """Create a requirement through the service, as the page does."""
+    from lms.plugins.compliance import services
+
+    fields = {
+        "name": "CAR-T qualification",
+        "reason": "EU product information",
+        "centre_id": admin.centre_id,
+        "profession": "nurse",
+        "unit": None,
+        "course_id": course.course_id,
+        "days_to_complete": 30,
+    }
+    fields.update(values)
+    return services.create(admin, **fields)[0]

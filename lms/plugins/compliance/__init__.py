@@ -14,17 +14,29 @@ from flask_babel import lazy_gettext as _l
 from lms import events
 from lms.models import Role
 from lms.plugins import NavEntry, Plugin
-from lms.plugins.compliance import models, services, views  # noqa: F401  (tables, routes)
+from lms.plugins.compliance import (  # noqa: F401  (tables, routes)
+    commands,
+    matrix_views,
+    models,
+    services,
+    views,
+)
 from lms.plugins.compliance.blueprint import bp
 
 
 def nav(user) -> list[NavEntry]:
     if user is not None and user.role in (Role.centre_admin, Role.site_admin):
-        return [NavEntry(_l("Requirements"), "compliance.requirements", order=62)]
+        return [
+            NavEntry(_l("Requirements"), "compliance.requirements", order=62),
+            NavEntry(_l("Training matrix"), "compliance.matrix", order=63),
+        ]
     return []
 
 
 def init_app(app: Flask) -> None:
+    from lms.cli import lms_cli  # the `flask lms` group; a core module, not a plugin
+
+    lms_cli.add_command(commands.send_reminders_command)
     events.connect(app, events.membership_changed, services.on_membership_changed)
     events.connect(app, events.person_changed, services.on_person_changed)
 
