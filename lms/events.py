@@ -93,6 +93,14 @@ dashboard_panels = signals.signal(
         "Receivers return a Markup snippet (e.g. certificates) or None."
     ),
 )
+centre_dashboard_panels = signals.signal(
+    "centre-dashboard-panels",
+    doc=(
+        "Sent by reports while rendering a centre's dashboard (/centre/) for a centre admin or "
+        "a site admin who chose the centre. Payload: CentreDashboard. Receivers return a "
+        "Markup snippet (e.g. compliance: this week's digest of the centre) or None."
+    ),
+)
 person_admin_panels = signals.signal(
     "person-admin-panels",
     doc=(
@@ -371,6 +379,12 @@ class ModulePage:
 @dataclass(frozen=True)
 class Dashboard:
     user_id: int
+
+
+@dataclass(frozen=True)
+class CentreDashboard:
+    user_id: int
+    centre_id: int
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from lms.plugins.compliance import (  # noqa: F401  (tables, routes)
     commands,
     matrix_views,
     models,
+    panels,
     services,
     views,
 )
@@ -39,6 +40,8 @@ def init_app(app: Flask) -> None:
     lms_cli.add_command(commands.send_reminders_command)
     events.connect(app, events.membership_changed, services.on_membership_changed)
     events.connect(app, events.person_changed, services.on_person_changed)
+    events.connect(app, events.dashboard_panels, panels.on_dashboard)
+    events.connect(app, events.centre_dashboard_panels, panels.on_centre_dashboard)
 
 
 plugin = Plugin(
