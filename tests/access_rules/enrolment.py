@@ -12,7 +12,10 @@ RULES = {
     "enrolment.accept_invitation": PUBLIC,
     "enrolment.assignments": {Role.centre_admin, Role.site_admin},
     "enrolment.import_csv": {Role.centre_admin, Role.site_admin},
+    "enrolment.assignment": {Role.centre_admin, Role.site_admin},
+    "enrolment.withdraw_assignment": {Role.centre_admin, Role.site_admin},
     "enrolment.course_keys": {Role.site_admin, Role.educator},
 }
 
-SAMPLE_ARGS = {"course": "no-such-course", "module": "01-no-such-module", "token": "not-a-token"}
+SAMPLE_ARGS = {"course": "no-such-course", "module": "01-no-such-module", "token": "not-a-token",
+               "assignment_id": 1}  # fmt: skip

@@ -9,6 +9,7 @@ import io
 
 from flask_babel import format_date
 from flask_babel import gettext as _
+from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -29,18 +30,29 @@ def status_labels() -> dict[str, str]:
     }
 
 
-def cell_text(cell: Cell, labels: dict[str, str]) -> str:
-    """A cell in words, e.g. "Valid until 12 March 2027", "Overdue (1 May 2026)"."""
+def shown_labels() -> dict[str, Markup]:
+    """The labels as a page shows them: the ones asking for action in bold."""
+    return {
+        key: Markup("<strong>%s</strong>") % label
+        if key in ("overdue", "expired", "missing")
+        else Markup("%s") % label
+        for key, label in status_labels().items()
+    }
+
+
+def cell_text(cell: Cell, labels: dict[str, str], dates: dict) -> str:
+    """A cell in words, e.g. "Valid until 12 March 2027", "Overdue 1 May 2026"."""
     label = labels[cell.status]
     if cell.on is None:
         return label
     if cell.status in ("valid", "expiring"):
-        return _("%(status)s until %(date)s", status=label, date=format_date(cell.on))
-    return _("%(status)s %(date)s", status=label, date=format_date(cell.on))
+        return _("%(status)s until %(date)s", status=label, date=dates[cell.on])
+    return _("%(status)s %(date)s", status=label, date=dates[cell.on])
 
 
 def rows(m: Matrix) -> list[list[str]]:
     labels = status_labels()
+    dates = m.dates(format_date)
     header = [_("Name"), _("E-mail"), _("Profession"), _("Unit or ward")]
     header += [c.title for c in m.columns]
     found = [[spreadsheet_text(h) for h in header]]
@@ -51,7 +63,7 @@ def rows(m: Matrix) -> list[list[str]]:
             profession_label(person.profession),
             spreadsheet_text(person.unit or ""),
         ]
-        line += [cell_text(m.cell(person.id, c.course_id), labels) for c in m.columns]
+        line += [cell_text(m.cell(person.id, c.course_id), labels, dates) for c in m.columns]
         found.append(line)
     return found
 

@@ -19,10 +19,9 @@ from datetime import date, timedelta
 
 from flask_babel import get_locale
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from lms import clock
-from lms.content.models import Course
+from lms.content.models import Course, CourseVersion
 from lms.extensions import db
 from lms.models import Centre, User
 from lms.plugins.compliance import digest, records
@@ -54,6 +53,9 @@ class Cell:
     on: date | None = None  # valid until, due on, expired on
 
 
+NOT_REQUIRED_CELL = Cell(NOT_REQUIRED)
+
+
 @dataclass
 class Column:
     course_id: int
@@ -73,11 +75,21 @@ class Matrix:
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
 
     def cell(self, user_id: int, course_id: int) -> Cell:
-        return self.cells.get((user_id, course_id), Cell(NOT_REQUIRED))
+        return self.cells.get((user_id, course_id), NOT_REQUIRED_CELL)
 
-    @property
-    def units(self) -> list[str]:
-        return sorted({p.unit for p in self.people if p.unit}, key=str.casefold)
+    def rows(self) -> list[tuple[User, list[Cell]]]:
+        """Each person with their cells, in column order."""
+        cells, ids = self.cells, [c.course_id for c in self.columns]
+        return [
+            (p, [cells.get((pid, cid), NOT_REQUIRED_CELL) for cid in ids])
+            for p in self.people
+            for pid in (p.id,)
+        ]
+
+    def dates(self, formatter) -> dict[date, str]:
+        """Each distinct date of the cells, formatted once (a page of 2,000 people has a few
+        dozen distinct dates, not 20,000)."""
+        return {on: formatter(on) for on in {c.on for c in self.cells.values() if c.on}}
 
 
 def requirements_at(centre_id: int) -> list[Requirement]:
@@ -89,10 +101,23 @@ def requirements_at(centre_id: int) -> list[Requirement]:
                 Requirement.withdrawn_at.is_(None),
                 (Requirement.centre_id == centre_id) | Requirement.centre_id.is_(None),
             )
-            .options(joinedload(Requirement.course).joinedload(Course.published_version))
             .order_by(Requirement.id)
-        ).unique()
+        )
     )
+
+
+def course_titles(course_ids, lang: str) -> dict[int, tuple[str, str]]:
+    """Course id -> (slug, title in ``lang`` of its published or latest version)."""
+    rows = db.session.execute(
+        select(Course.id, Course.slug, CourseVersion)
+        .join(
+            CourseVersion,
+            CourseVersion.id
+            == func.coalesce(Course.published_version_id, Course.latest_version_id),
+        )
+        .where(Course.id.in_(list(course_ids)))
+    )
+    return {cid: (slug, version.text(lang)["title"]) for cid, slug, version in rows}
 
 
 def _people(centre_id: int, filters: Filters) -> list[User]:
@@ -111,12 +136,11 @@ def build(centre: Centre, filters: Filters = Filters()) -> Matrix:
     in_force = requirements_at(centre.id)
     if filters.requirement_id:
         in_force = [r for r in in_force if r.id == filters.requirement_id]
+    titles = course_titles({r.course_id for r in in_force}, lang) if in_force else {}
     columns: dict[int, Column] = {}
     for r in in_force:
-        if r.course_id not in columns:
-            version = r.course.published_version or r.course.latest_version
-            title = version.text(lang)["title"] if version else r.course.slug
-            columns[r.course_id] = Column(r.course_id, r.course.slug, title)
+        if r.course_id not in columns and r.course_id in titles:
+            columns[r.course_id] = Column(r.course_id, *titles[r.course_id])
     people = _people(centre.id, filters)
     matrix = Matrix(centre, today, in_force, list(columns.values()), people)
     if not columns or not people:
@@ -156,8 +180,9 @@ def build(centre: Centre, filters: Filters = Filters()) -> Matrix:
         }
     soon = today + timedelta(days=digest.EXPIRING_DAYS)
     for person in people:
+        required = {r.course_id for r in in_force if r.matches(person)}
         for column in matrix.columns:
-            if not any(r.course_id == column.course_id and r.matches(person) for r in in_force):
+            if column.course_id not in required:
                 continue
             key = (person.id, column.course_id)
             cell = _status(key, certs, done, due, today, soon)

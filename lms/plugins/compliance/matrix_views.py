@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice, SelectField, StringField
@@ -10,6 +11,7 @@ from wtforms.validators import Length, Optional
 
 from lms.access import roles_required
 from lms.forms import Form
+from lms.labels import PROFESSION_LABELS
 from lms.models import Role
 from lms.plugins.compliance import exports, matrix
 from lms.plugins.compliance.blueprint import bp
@@ -65,7 +67,9 @@ def matrix_page():
         centre=centre,
         centres=all_centres(),
         m=built,
-        labels=exports.status_labels(),
+        dates=built.dates(format_date),
+        shown=exports.shown_labels(),
+        professions={p: str(label) for p, label in PROFESSION_LABELS.items()},
         csv_url=_export_url("compliance.matrix_csv", centre),
         xlsx_url=_export_url("compliance.matrix_xlsx", centre),
     )
