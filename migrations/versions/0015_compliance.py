@@ -77,12 +77,16 @@ def upgrade():
     op.create_index(
         "ix_enrolment_assignment_requirement_id", "enrolment_assignment", ["requirement_id"]
     )
+    # The reminder job reads assignments by date window (set-based, issue 14).
+    op.create_index("ix_enrolment_assignment_due_on", "enrolment_assignment", ["due_on"])
+    op.create_index("ix_enrolment_assignment_created_at", "enrolment_assignment", ["created_at"])
     op.add_column("content_version", sa.Column("recertify_days", sa.Integer(), nullable=True))
 
 
 def downgrade():
     op.drop_column("content_version", "recertify_days")
-    op.drop_index("ix_enrolment_assignment_requirement_id", table_name="enrolment_assignment")
+    for name in ("requirement_id", "due_on", "created_at"):
+        op.drop_index(f"ix_enrolment_assignment_{name}", table_name="enrolment_assignment")
     with op.batch_alter_table("enrolment_assignment", schema=None) as batch_op:
         for name in reversed(ASSIGNMENT_COLUMNS):
             batch_op.drop_column(name)

@@ -141,9 +141,10 @@ class Assignment(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("content_course.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
-    due_on: Mapped[date | None]
+    # Indexed for the reminder job's date windows (set-based, issue 14).
+    due_on: Mapped[date | None] = mapped_column(index=True)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     requirement_id: Mapped[int | None] = mapped_column(index=True)
     reason: Mapped[str | None] = mapped_column(String(300))
     withdrawn_at: Mapped[datetime | None]
