@@ -1,8 +1,9 @@
 """What a centre's admins are told each week, and see on /centre/: counts per centre.
 
-One grouped query per figure, for every centre at once (set-based): overdue assignments,
-assignments due within 14 days, certificates expiring within 30 days, and people new at the
-centre (assigned by a requirement in the last 7 days) whose training is still open.
+Two grouped queries (assignments, certificates) for every centre at once (set-based):
+overdue assignments, assignments due within 14 days, certificates expiring within 30 days,
+and people new at the centre (assigned by a requirement in the last 7 days) whose training
+is still open.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 
 from lms.extensions import db
 from lms.models import User
@@ -42,32 +43,27 @@ def counts(today: date, centre_ids: list[int] | None = None) -> dict[int, Counts
         return found
     users = User.__table__
 
-    def grouped(query, name: str) -> None:
+    def scoped(query):
         query = query.where(users.c.active.is_(True), users.c.centre_id.is_not(None))
         if centre_ids is not None:
             query = query.where(users.c.centre_id.in_(centre_ids))
-        for centre_id, n in db.session.execute(query.group_by(users.c.centre_id)):
-            setattr(found.setdefault(centre_id, Counts()), name, n)
+        return query.group_by(users.c.centre_id)
 
-    open_a = (
-        select(users.c.centre_id, func.count(a.c.id))
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    since = datetime.combine(today - timedelta(days=NEW_DAYS), time())
+    new = and_(a.c.requirement_id.is_not(None), a.c.created_at >= since)
+    assignments = (
+        select(
+            users.c.centre_id,
+            func.count(case((a.c.due_on < today, a.c.id))),
+            func.count(case((and_(a.c.due_on >= today, a.c.due_on <= soon), a.c.id))),
+            func.count(func.distinct(case((new, a.c.user_id)))),
+        )
         .join(users, users.c.id == a.c.user_id)
         .where(records.open_assignment_condition(a))
     )
-    grouped(open_a.where(a.c.due_on < today), "overdue")
-    soon = today + timedelta(days=DUE_SOON_DAYS)
-    grouped(open_a.where(a.c.due_on >= today, a.c.due_on <= soon), "due_soon")
-    since = datetime.combine(today - timedelta(days=NEW_DAYS), time())
-    new = (
-        select(users.c.centre_id, func.count(func.distinct(a.c.user_id)))
-        .join(users, users.c.id == a.c.user_id)
-        .where(
-            records.open_assignment_condition(a),
-            a.c.requirement_id.is_not(None),
-            a.c.created_at >= since,
-        )
-    )
-    grouped(new, "new_without")
+    for centre_id, overdue, due_soon, new_without in db.session.execute(scoped(assignments)):
+        found[centre_id] = Counts(overdue, due_soon, 0, new_without)
     if cert is not None:
         newest = (
             select(func.max(cert.c.id))
@@ -83,5 +79,6 @@ def counts(today: date, centre_ids: list[int] | None = None) -> dict[int, Counts
                 cert.c.expires_on <= today + timedelta(days=EXPIRING_DAYS),
             )
         )
-        grouped(expiring, "expiring")
+        for centre_id, n in db.session.execute(scoped(expiring)):
+            found.setdefault(centre_id, Counts()).expiring = n
     return {k: v for k, v in found.items() if not v.empty}
