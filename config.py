@@ -100,7 +100,16 @@ class Config:
 
     LMS_PLUGINS = env_list(
         "LMS_PLUGINS",
-        ["catalog", "enrolment", "quizzes", "certificates", "reports", "authoring", "sso"],
+        [
+            "catalog",
+            "enrolment",
+            "quizzes",
+            "certificates",
+            "reports",
+            "authoring",
+            "sso",
+            "compliance",
+        ],
     )
     LMS_DISABLED_PLUGINS = env_list("LMS_DISABLED_PLUGINS", [])
     LMS_ENTRY_POINT_PLUGINS = env_bool("LMS_ENTRY_POINT_PLUGINS", True)
@@ -155,6 +164,15 @@ class Config:
     LMS_MAIL_MAX_ATTEMPTS = env_int("LMS_MAIL_MAX_ATTEMPTS", 30)
     LMS_MAIL_KEEP_DAYS = env_int("LMS_MAIL_KEEP_DAYS", 30)
     LMS_MAIL_KICK = env_bool("LMS_MAIL_KICK", True)
+    # Compliance (issue 14): days before a certificate expires that its holder is assigned the
+    # course again (a course may say recertify_days:), the reminders before a due date or an
+    # expiry (days, comma-separated), how many days late an overdue or assigned notice is
+    # still sent (after the job was down), and the weekday of the centre admins' digest
+    # (0 Monday ... 6 Sunday).
+    LMS_RECERTIFY_DAYS = env_int("LMS_RECERTIFY_DAYS", 60)
+    LMS_REMINDER_DAYS = env("LMS_REMINDER_DAYS", "30,7")
+    LMS_REMINDER_LATE_DAYS = env_int("LMS_REMINDER_LATE_DAYS", 7)
+    LMS_DIGEST_WEEKDAY = env_int("LMS_DIGEST_WEEKDAY", 0)
 
 
 class DevelopmentConfig(Config):

@@ -93,6 +93,14 @@ dashboard_panels = signals.signal(
         "Receivers return a Markup snippet (e.g. certificates) or None."
     ),
 )
+centre_dashboard_panels = signals.signal(
+    "centre-dashboard-panels",
+    doc=(
+        "Sent by reports while rendering a centre's dashboard (/centre/) for a centre admin or "
+        "a site admin who chose the centre. Payload: CentreDashboard. Receivers return a "
+        "Markup snippet (e.g. compliance: this week's digest of the centre) or None."
+    ),
+)
 person_admin_panels = signals.signal(
     "person-admin-panels",
     doc=(
@@ -252,6 +260,61 @@ class Landing:
     user_id: int
 
 
+assignment_requested = signals.signal(
+    "assignment-requested",
+    doc=(
+        "Sent by compliance when a training requirement (or a certificate about to expire: "
+        "recertification) asks that a person be assigned a course. Payload: "
+        "AssignmentRequest. The enrolment plugin stores the assignment (and enrols the "
+        "person) and returns its id, or None when the person already has an open, not "
+        "withdrawn assignment of the course from the same requirement (nothing written). "
+        "Sent inside the caller's transaction: the receiver writes in it and must not commit."
+    ),
+)
+assignment_withdrawn = signals.signal(
+    "assignment-withdrawn",
+    doc=(
+        "Sent by compliance when a person no longer matches a requirement, or the "
+        "requirement is withdrawn. Payload: AssignmentWithdrawal. The enrolment plugin marks "
+        "that requirement's open assignments of the person withdrawn (who, when, why; the "
+        "rows and every other record stay) and returns how many. Sent inside the caller's "
+        "transaction: the receiver writes in it and must not commit."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class AssignmentRequest:
+    """Assign ``course_id`` to ``user_id`` due on ``due_on`` (a Europe/Stockholm date, or
+    None). ``requirement_id``: the compliance requirement asking; ``reason``: its name,
+    shown to the person; ``recertify``: the person holds a certificate that runs out, so the
+    enrolment starts a new cycle (they take the course again). ``actor_id``: who caused it
+    (None for a rule); ``at``: naive UTC."""
+
+    user_id: int
+    course_id: int
+    due_on: date | None
+    requirement_id: int | None
+    reason: str
+    at: datetime
+    actor_id: int | None = None
+    recertify: bool = False
+
+
+@dataclass(frozen=True)
+class AssignmentWithdrawal:
+    """Withdraw the open assignments of ``course_id`` made for ``requirement_id`` to
+    ``user_id`` because of ``reason`` (shown to the person and the centre), at ``at``
+    (naive UTC), by ``actor_id`` (None for a rule)."""
+
+    user_id: int
+    course_id: int
+    requirement_id: int
+    reason: str
+    at: datetime
+    actor_id: int | None = None
+
+
 @dataclass(frozen=True)
 class PersonChanged:
     """``fields``: which of ``profession`` and ``unit`` changed, at ``at`` (naive UTC).
@@ -379,6 +442,12 @@ class ModulePage:
 @dataclass(frozen=True)
 class Dashboard:
     user_id: int
+
+
+@dataclass(frozen=True)
+class CentreDashboard:
+    user_id: int
+    centre_id: int
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def site(app, make_user, make_course, courses_dir) -> Site:
     from lms.plugins.certificates.models import Certificate
     from lms.plugins.enrolment import assignments, services
     from lms.plugins.enrolment.invitations import make_token
-    from lms.plugins.enrolment.models import Enrolment
+    from lms.plugins.enrolment.models import Assignment, Enrolment
 
     users = {
         None: None,
@@ -143,6 +143,19 @@ def site(app, make_user, make_course, courses_dir) -> Site:
         actor=users[Role.centre_admin],
         due_on=None,
     )
+    # A requirement (compliance): the matrix, /me/ and /centre/ have something to show.
+    from lms.plugins.compliance import services as compliance
+
+    compliance.create(
+        users[Role.centre_admin],
+        name="CAR-T qualification",
+        reason="Product information",
+        centre_id=users[Role.centre_admin].centre_id,
+        profession=None,
+        unit=None,
+        course_id=db.session.get(type(course), course.id).id,
+        days_to_complete=30,
+    )
     # Someone without a centre asks to join the centre admin's centre.
     from lms.membership import domains
     from lms.membership import services as membership
@@ -197,6 +210,8 @@ def site(app, make_user, make_course, courses_dir) -> Site:
         "centre_id": users[Role.centre_admin].centre_id,
         "token": "not-a-token",
         "batch_id": staged.id,
+        "assignment_id": db.session.scalar(select(Assignment.id)),
+        "requirement_id": 1,
     }
     per_endpoint = {
         "auth.reset_password": {"token": make_reset_token(invited)},

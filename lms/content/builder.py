@@ -193,6 +193,7 @@ class CourseBuilder:
             enrolment_key=values["enrolment_key"],
             pass_mark=values["pass_mark"],
             certificate_valid_months=values["certificate_valid_months"],
+            recertify_days=values["recertify_days"],
             status=values["status"],
             owners=values["owners"],
             translations=frozen_mapping(course_translations),

@@ -155,6 +155,7 @@ class CourseDoc:
     enrolment_key: str | None
     pass_mark: int
     certificate_valid_months: int | None
+    recertify_days: int | None
     status: str
     owners: tuple[str, ...]
     translations: Mapping[str, CourseTranslation]

@@ -179,6 +179,7 @@ SCHEMAS: dict[Kind, dict[str, _Field]] = {
         "enrolment_key": _Field(_text),
         "pass_mark": _Field(_percent, default=80),
         "certificate_valid_months": _Field(_positive),
+        "recertify_days": _Field(_positive),
         "status": _Field(_choice(("draft", "published")), default="draft"),
         "owners": _Field(_owners, default=()),
     },

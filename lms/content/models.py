@@ -71,6 +71,9 @@ class CourseVersion(db.Model):
     enrolment_key: Mapped[str | None] = mapped_column(String(200))
     pass_mark: Mapped[int]
     certificate_valid_months: Mapped[int | None]
+    # Days before a certificate expires that the holder is assigned the course again
+    # (front matter ``recertify_days``; None: LMS_RECERTIFY_DAYS).
+    recertify_days: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(20))
     owners: Mapped[list] = mapped_column(JSON)
     # {"sv": {"title": ..., "summary": ..., "description_html": ...}}

@@ -12,6 +12,8 @@ RULES = {
     "enrolment.accept_invitation": PUBLIC,
     "enrolment.assignments": {Role.centre_admin, Role.site_admin},
     "enrolment.import_csv": {Role.centre_admin, Role.site_admin},
+    "enrolment.assignment": {Role.centre_admin, Role.site_admin},
+    "enrolment.withdraw_assignment": {Role.centre_admin, Role.site_admin},
     "enrolment.course_keys": {Role.site_admin, Role.educator},
     "enrolment.import_preview": {Role.centre_admin, Role.site_admin},
     "enrolment.import_title": {Role.centre_admin, Role.site_admin},
@@ -19,4 +21,4 @@ RULES = {
 }
 
 SAMPLE_ARGS = {"course": "no-such-course", "module": "01-no-such-module", "token": "not-a-token",
-               "batch_id": 1}  # fmt: skip
+               "batch_id": 1, "assignment_id": 1}  # fmt: skip

@@ -11,11 +11,13 @@ from lms.models import Role
 from lms.plugins import NavEntry, Plugin
 from lms.plugins.enrolment import (  # noqa: F401  (views: routes; models: tables)
     admin_views,
+    assignment_views,
     finish,
     import_views,
     models,
     module_state,
     receivers,
+    requested,
     versions,
     views,
 )
@@ -45,6 +47,8 @@ def init_app(app: Flask) -> None:
     events.connect(app, events.quiz_result_panels, finish.on_quiz_result)
     events.connect(app, events.catalogue_states, finish.on_catalogue_states)
     events.connect(app, events.landing_page, finish.on_landing)
+    events.connect(app, events.assignment_requested, requested.on_assignment_requested)
+    events.connect(app, events.assignment_withdrawn, requested.on_assignment_withdrawn)
 
 
 plugin = Plugin(

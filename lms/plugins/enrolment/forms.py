@@ -75,3 +75,12 @@ class CourseKeyForm(Form):
     def validate_key(self, field):
         if not self.clear.data and not (field.data or "").strip():
             raise ValidationError(_l("Type the new key, or tick the box to remove it."))
+
+
+class AssignmentDueForm(Form):
+    due_on = DateField(_l("New due date"), validators=[Optional()])
+    reason = StringField(_l("Reason for the change"), validators=[DataRequired(), Length(max=500)])
+
+
+class AssignmentWithdrawForm(Form):
+    reason = StringField(_l("Reason for withdrawing"), validators=[DataRequired(), Length(max=500)])

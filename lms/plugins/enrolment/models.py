@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from lms.content.models import Course, CourseVersion
@@ -125,10 +125,14 @@ class Cycle(db.Model):
 
 
 class Assignment(db.Model):
-    """A course a centre admin made mandatory for one person, with an optional due date.
+    """A course made mandatory for one person, with an optional due date: by a centre admin,
+    or by a training requirement (``requirement_id``, the compliance plugin's id, and
+    ``reason``, the requirement's name shown to the person).
 
-    Never updated: a new due date is a new row (with an audit event); the newest open
-    assignment governs.
+    Never deleted, and its terms never updated: a new due date is a new row (with an audit
+    event); the newest open assignment governs. Withdrawal is a state: ``withdrawn_at``,
+    ``withdrawn_by_id`` (None for a rule, e.g. the person no longer matches a requirement)
+    and ``withdrawn_reason`` are set once; a withdrawn assignment asks nothing any more.
     """
 
     __tablename__ = "enrolment_assignment"
@@ -137,12 +141,22 @@ class Assignment(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("content_course.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
-    due_on: Mapped[date | None]
+    # Indexed for the reminder job's date windows (set-based, issue 14).
+    due_on: Mapped[date | None] = mapped_column(index=True)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    requirement_id: Mapped[int | None] = mapped_column(index=True)
+    reason: Mapped[str | None] = mapped_column(String(300))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class CourseKey(db.Model):

@@ -142,8 +142,8 @@ def open_due_dates(
     user_ids: list[int], course_ids: list[int]
 ) -> dict[tuple[int, int], date | None]:
     """(user, course) -> due date of the newest open assignment. An assignment is open until
-    a completion of that course is recorded after it was made (one that still counts: not
-    one whose certificate was revoked)."""
+    it is withdrawn or a completion of that course is recorded after it was made (one that
+    still counts: not one whose certificate was revoked)."""
     if not user_ids or not course_ids:
         return {}
     last_done = dict(
@@ -162,7 +162,11 @@ def open_due_dates(
     )
     rows = db.session.execute(
         select(Assignment.user_id, Assignment.course_id, Assignment.due_on, Assignment.created_at)
-        .where(Assignment.user_id.in_(user_ids), Assignment.course_id.in_(course_ids))
+        .where(
+            Assignment.user_id.in_(user_ids),
+            Assignment.course_id.in_(course_ids),
+            Assignment.withdrawn_at.is_(None),
+        )
         .order_by(Assignment.id)
     )
     found: dict[tuple[int, int], date | None] = {}

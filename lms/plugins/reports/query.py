@@ -21,7 +21,7 @@ How a status is decided, per person and course, first match wins:
 ``enrolled``
     an active enrolment without progress;
 ``assigned``
-    assigned, but not (or no longer) enrolled;
+    assigned, but not (or no longer) enrolled (a withdrawn assignment counts for nothing);
 ``withdrawn``
     withdrew from the course and holds nothing of the above.
 
@@ -182,6 +182,8 @@ def _facts(t: Tables, filt: Filter):
         ),
         branch(a, assign_id=a.c.id),
     ]
+    if "withdrawn_at" in a.c:  # (migrations before 0015 read the table without it)
+        branches[1] = branches[1].where(a.c.withdrawn_at.is_(None))
     completion = branch(c, comp_at=c.c.completed_at)
     if cert is not None:
         valid = cert.c.revoked_at.is_(None)

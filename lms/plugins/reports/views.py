@@ -11,6 +11,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms import events
 from lms.access import roles_required
 from lms.labels import profession_label
 from lms.models import Profession, Role
@@ -148,7 +149,16 @@ def dashboard():
         statuses=STATUSES,
         headings=STATUS_HEADINGS,
         warning_days=services.warning_days(),
+        panels=_centre_panels(scope),
     )
+
+
+def _centre_panels(scope) -> list:
+    """What other plugins show on a centre's dashboard (``centre_dashboard_panels``)."""
+    if scope.kind != "centre" or scope.centre is None:
+        return []
+    payload = events.CentreDashboard(user_id=current_user.id, centre_id=scope.centre.id)
+    return events.panels(events.centre_dashboard_panels, payload)
 
 
 def _network_rows(scope, centres, figures):

@@ -1,0 +1,145 @@
+"""Requirement pages: centre admins for their centre, site admins for any or every centre."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from lms.access import roles_required
+from lms.content.models import Course, CourseVersion
+from lms.extensions import db
+from lms.models import Centre, Role
+from lms.plugins.compliance import services
+from lms.plugins.compliance.blueprint import bp
+from lms.plugins.compliance.forms import RequirementForm, WithdrawForm
+from lms.plugins.compliance.models import Requirement
+from lms.text import one_line
+
+ADMINS = (Role.centre_admin, Role.site_admin)
+
+
+def centre_in_view() -> Centre | None:
+    """The centre a page is about: a centre admin's own; for a site admin the ``centre``
+    query parameter (404 when unknown), else their own or the first."""
+    user = current_user._get_current_object()
+    if user.role == Role.centre_admin:
+        if user.centre is None:
+            abort(403)
+        return user.centre
+    slug = request.args.get("centre", type=str)
+    if slug:
+        centre = db.session.scalar(select(Centre).where(Centre.slug == slug[:100]))
+        if centre is None:
+            abort(404)
+        return centre
+    return user.centre or db.session.scalars(select(Centre).order_by(Centre.name)).first()
+
+
+def all_centres() -> list[Centre]:
+    if current_user.role != Role.site_admin:
+        return []
+    return list(db.session.scalars(select(Centre).order_by(Centre.name)))
+
+
+def published_courses() -> list[SelectChoice]:
+    lang = str(get_locale())
+    rows = db.session.execute(
+        select(Course.id, CourseVersion)
+        .join(CourseVersion, CourseVersion.id == Course.published_version_id)
+        .order_by(CourseVersion.title)
+    )
+    return [SelectChoice(course_id, version.text(lang)["title"]) for course_id, version in rows]
+
+
+def _form(centre: Centre) -> RequirementForm:
+    form = RequirementForm()
+    form.course.choices = published_courses()
+    if current_user.role == Role.site_admin:
+        form.centre.choices = [SelectChoice(0, _("Every centre"))] + [
+            SelectChoice(c.id, c.label) for c in all_centres()
+        ]
+        if request.method == "GET":
+            form.centre.data = centre.id
+    else:
+        form.centre.choices = [SelectChoice(centre.id, centre.label)]
+        form.centre.data = centre.id if request.method == "GET" else form.centre.data
+    return form
+
+
+@bp.route("/centre/requirements", methods=["GET", "POST"], endpoint="requirements")
+@roles_required(*ADMINS)
+def requirements_page():
+    centre = centre_in_view()
+    actor = current_user._get_current_object()
+    form = _form(centre)
+    if form.validate_on_submit():
+        centre_id = form.centre.data or None
+        if actor.role != Role.site_admin and centre_id != actor.centre_id:
+            abort(403)
+        requirement, applied = services.create(
+            actor,
+            name=form.name.data,
+            reason=form.reason.data,
+            centre_id=centre_id,
+            profession=form.profession.data or None,
+            unit=one_line(form.unit.data or "") or None,
+            course_id=form.course.data,
+            days_to_complete=form.days_to_complete.data,
+        )
+        flash(
+            _(
+                "Requirement “%(name)s” saved: %(matching)d people match, %(assigned)d were "
+                "assigned the course, %(holding)d already hold a valid certificate.",
+                name=requirement.name,
+                matching=applied.matching,
+                assigned=applied.assigned,
+                holding=applied.holding,
+            ),
+            "success",
+        )
+        return redirect(_here(centre))
+    return render_template(
+        "compliance/requirements.html",
+        form=form,
+        centre=centre,
+        centres=all_centres(),
+        requirements=services.listing(actor, centre.id),
+        withdraw_form=WithdrawForm(formdata=None),
+        may_change=lambda r: actor.role == Role.site_admin or r.centre_id == actor.centre_id,
+    ), 422 if form.errors else 200
+
+
+def _here(centre: Centre) -> str:
+    if current_user.role == Role.site_admin:
+        return url_for("compliance.requirements", centre=centre.slug)
+    return url_for("compliance.requirements")
+
+
+@bp.route(
+    "/centre/requirements/<int:requirement_id>/withdraw",
+    methods=["POST"],
+    endpoint="withdraw_requirement",
+)
+@roles_required(*ADMINS)
+def withdraw_requirement(requirement_id: int):
+    actor = current_user._get_current_object()
+    requirement = db.session.scalar(services.visible(actor).where(Requirement.id == requirement_id))
+    if requirement is None:
+        abort(404)
+    centre = centre_in_view()
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash(_("Type the reason for withdrawing the requirement."), "error")
+    elif not requirement.active:
+        flash(_("This requirement was withdrawn already."), "warning")
+    else:
+        count = services.withdraw(requirement, actor, form.reason.data)
+        flash(
+            _("Requirement withdrawn; %(n)d open assignments were withdrawn with it.", n=count),
+            "success",
+        )
+    return redirect(_here(centre))
