@@ -95,7 +95,16 @@ class Config:
 
     LMS_PLUGINS = env_list(
         "LMS_PLUGINS",
-        ["catalog", "enrolment", "quizzes", "certificates", "reports", "authoring", "sso"],
+        [
+            "catalog",
+            "enrolment",
+            "quizzes",
+            "certificates",
+            "reports",
+            "authoring",
+            "sso",
+            "records",
+        ],
     )
     LMS_DISABLED_PLUGINS = env_list("LMS_DISABLED_PLUGINS", [])
     LMS_ENTRY_POINT_PLUGINS = env_bool("LMS_ENTRY_POINT_PLUGINS", True)

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from lms import events
+from lms import audit_text, events
 from lms.access import roles_required
 from lms.auth import services
 from lms.auth.forms import optional_int
@@ -124,6 +124,7 @@ def user(user_id: int):
         panels=events.panels(events.person_admin_panels, events.PersonPage(user_id=person.id)),
         anonymise_due=due,
         anonymise_due_text=format_date(due) if due else None,
+        describe_event=audit_text.describe,
     ), (422 if form.errors else 200)
 
 

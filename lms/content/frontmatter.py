@@ -171,6 +171,8 @@ SCHEMAS: dict[Kind, dict[str, _Field]] = {
         "certificate_valid_months": _Field(_positive),
         "status": _Field(_choice(("draft", "published")), default="draft"),
         "owners": _Field(_owners, default=()),
+        # required: the learner signs "I have read and understood" before completion.
+        "signature": _Field(_choice(("required", "none")), default="none"),
     },
     Kind.COURSE_TRANSLATION: {"title": _TITLE, "summary": _Field(_text)},
     Kind.MODULE: {

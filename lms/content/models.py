@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -71,6 +71,8 @@ class CourseVersion(db.Model):
     enrolment_key: Mapped[str | None] = mapped_column(String(200))
     pass_mark: Mapped[int]
     certificate_valid_months: Mapped[int | None]
+    # ``signature: required``: the learner signs before the course counts as completed.
+    signature_required: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(20))
     owners: Mapped[list] = mapped_column(JSON)
     # {"sv": {"title": ..., "summary": ..., "description_html": ...}}

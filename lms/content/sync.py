@@ -130,6 +130,7 @@ def build_version(doc: CourseDoc, course: Course, folder: Path) -> CourseVersion
         enrolment_key=doc.enrolment_key,
         pass_mark=doc.pass_mark,
         certificate_valid_months=doc.certificate_valid_months,
+        signature_required=doc.signature_required,
         status=doc.status,
         owners=[owner.lower() for owner in doc.owners],
         translations={

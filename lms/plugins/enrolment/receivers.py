@@ -103,6 +103,34 @@ def on_ensure_enrolment(sender, payload: events.EnrolmentRequest, **_extra) -> i
     return enrolment.id if enrolment is not None else None
 
 
+def on_progress_query(sender, payload: events.ProgressQuery, **_extra):
+    """Where the learner stands in the course (reads only): EnrolmentProgress or None."""
+    enrolment = services.active_enrolment(payload.user_id, payload.course_id)
+    if enrolment is None:
+        return None
+    version_id, cycle = enrolment.version_id, enrolment.cycle
+    started = services.cycle_started(enrolment)
+    return events.EnrolmentProgress(
+        enrolment_id=enrolment.id,
+        version_id=version_id,
+        cycle=cycle,
+        modules_done=len(services.done_module_ids(enrolment.id, version_id, cycle)),
+        modules_total=len(services.modules_of(version_id)),
+        completed=services.completion_of(enrolment.id, version_id, cycle) is not None,
+        since=started.started_at if started is not None else None,
+    )
+
+
+def on_completion_recheck(sender, payload: events.CompletionRecheck, **_extra) -> int | None:
+    """Another plugin removed its blocker: check completion again (commits)."""
+    from lms.plugins.enrolment.models import Enrolment
+
+    enrolment = db.session.get(Enrolment, payload.enrolment_id)
+    if enrolment is None or not enrolment.is_active:
+        return None
+    return services.check_completion(enrolment)
+
+
 def _course_and_version(course_id: int):
     course = db.session.get(Course, course_id)
     return course, course.published_version if course is not None else None
