@@ -59,6 +59,7 @@ SENTENCES = {
     "profile.updated": _l("Changed the name in the profile"),
     "quiz.attempts_granted": _l("Granted %(extra)s extra attempts at the quiz %(quiz)s"),
     "records.signed": _l("Signed: read and understood %(course)s, version %(version)s"),
+    "records.external_recorded": _l("Recorded training done elsewhere: %(title)s"),
     "records.pack_built": _l("Built an inspection pack for the centre %(centre)s"),
     "role.changed": _l("Changed the role from %(old)s to %(new)s"),
     "sso.centre_policy": _l("Changed how the centre %(centre)s signs in"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from blinker import Namespace
@@ -233,6 +233,59 @@ platform_signer = signals.signal(
     ),
 )
 
+training_records = signals.signal(
+    "training-records",
+    doc=(
+        "Sent by a plugin that exports people's training records (records: the inspection "
+        "pack). Payload: TrainingRecordsRequest. The enrolment plugin returns a list of "
+        "TrainingRecord: one per completion, and one per enrolment not completed. Reads only."
+    ),
+)
+
+inspection_pack_files = signals.signal(
+    "inspection-pack-files",
+    doc=(
+        "Sent by records while building an inspection pack. Payload: PackFilesRequest. "
+        "Receivers return a list of (path inside the ZIP, iterable of byte chunks) to add "
+        "(e.g. outside training's evidence files); each is hashed into the manifest."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PackFilesRequest:
+    """``since``: naive UTC, when set."""
+
+    centre_id: int
+    user_ids: tuple[int, ...]
+    course_id: int | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TrainingRecordsRequest:
+    """Records of ``user_ids`` (of ``course_id`` when set; enrolled or completed on or
+    after ``since``, naive UTC, when set)."""
+
+    user_ids: tuple[int, ...]
+    course_id: int | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    """Times are naive UTC; ``status``: the enrolment's (active, withdrawn)."""
+
+    user_id: int
+    course_id: int
+    version_id: int
+    enrolment_id: int
+    cycle: int
+    status: str
+    enrolled_at: datetime
+    completed_at: datetime | None
+    score_percent: float | None
+
 
 @dataclass(frozen=True)
 class ProgressQuery:
@@ -290,7 +343,7 @@ class CertificateDocument:
     course_id: int
     version_id: int
     issued_at: datetime
-    expires_at: datetime | None
+    expires_on: date | None
     revoked: bool
     render: Callable[[], bytes]
 

@@ -1,4 +1,4 @@
-"""records: the audit trail refuses UPDATE and DELETE; signed acknowledgements
+"""records: the audit trail refuses UPDATE and DELETE; signed acknowledgements; outside training
 
 Revision ID: 0016_records
 Revises: 0014_person_unit
@@ -44,9 +44,38 @@ def upgrade():
     )
     with op.batch_alter_table('records_signature') as batch:
         batch.create_index(batch.f('ix_records_signature_user_id'), ['user_id'], unique=False)
+    op.create_table('records_external_training',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=True),
+    sa.Column('course_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('provider', sa.String(length=300), nullable=True),
+    sa.Column('completed_on', sa.Date(), nullable=False),
+    sa.Column('valid_until', sa.Date(), nullable=True),
+    sa.Column('evidence_name', sa.String(length=200), nullable=False),
+    sa.Column('evidence_type', sa.String(length=40), nullable=False),
+    sa.Column('evidence_sha256', sa.String(length=64), nullable=False),
+    sa.Column('evidence', sa.LargeBinary(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_records_external_training_user_id_user_account')),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_records_external_training_centre_id_centre')),
+    sa.ForeignKeyConstraint(['course_id'], ['content_course.id'], name=op.f('fk_records_external_training_course_id_content_course')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_records_external_training_recorded_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_records_external_training'))
+    )
+    with op.batch_alter_table('records_external_training') as batch:
+        batch.create_index(batch.f('ix_records_external_training_user_id'), ['user_id'], unique=False)
+        batch.create_index(batch.f('ix_records_external_training_centre_id'), ['centre_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('records_external_training') as batch:
+        batch.drop_index(batch.f('ix_records_external_training_centre_id'))
+        batch.drop_index(batch.f('ix_records_external_training_user_id'))
+    op.drop_table('records_external_training')
     with op.batch_alter_table('records_signature') as batch:
         batch.drop_index(batch.f('ix_records_signature_user_id'))
     op.drop_table('records_signature')

@@ -10,5 +10,8 @@ RULES = {
     "records.audit_csv": ADMINS,
     "records.history": ADMINS,
     "records.sign": "any",
+    "records.inspection_pack": ADMINS,
+    "records.external_list": ADMINS,
+    "records.evidence": "any",
 }
 SAMPLE_ARGS = {}

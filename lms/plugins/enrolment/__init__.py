@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     events.connect(app, events.personal_data, receivers.on_personal_data)
     events.connect(app, events.enrolment_progress, receivers.on_progress_query)
     events.connect(app, events.completion_recheck, receivers.on_completion_recheck)
+    events.connect(app, events.training_records, receivers.on_training_records)
     events.connect(app, events.version_published, versions.on_version_published)
 
 

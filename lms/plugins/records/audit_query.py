@@ -41,8 +41,7 @@ def _utc_start(day: date) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def scoped(viewer: User, flt: AuditFilter) -> Select:
-    """SELECT (AuditEvent, actor User|None, subject User|None), newest first."""
+def _base() -> tuple[Select, type[User], type[User]]:
     actor = aliased(User)
     subject = aliased(User)
     statement = (
@@ -51,6 +50,22 @@ def scoped(viewer: User, flt: AuditFilter) -> Select:
         .outerjoin(subject, AuditEvent.subject_id == subject.id)
         .order_by(AuditEvent.id.desc())
     )
+    return statement, actor, subject
+
+
+def about_people(user_ids: Iterable[int], start: date | None = None) -> Select:
+    """Every event about these people (from the Stockholm date ``start``), newest first:
+    the scope is the people asked for (the inspection pack), not a viewer."""
+    statement, _actor, _subject = _base()
+    statement = statement.where(AuditEvent.subject_id.in_(list(user_ids) or [0]))
+    if start is not None:
+        statement = statement.where(AuditEvent.at >= _utc_start(start))
+    return statement
+
+
+def scoped(viewer: User, flt: AuditFilter) -> Select:
+    """SELECT (AuditEvent, actor User|None, subject User|None), newest first."""
+    statement, _actor, subject = _base()
     if viewer.role == Role.site_admin:
         if flt.centre_id is not None:
             statement = statement.where(subject.centre_id == flt.centre_id)
@@ -158,12 +173,5 @@ def stream(statement: Select, chunk: int = 500) -> Iterator[tuple]:
 
 def person_history(user_id: int) -> Select:
     """Every event about or by the person (a site admin's view), newest first."""
-    actor = aliased(User)
-    subject = aliased(User)
-    return (
-        select(AuditEvent, actor, subject)
-        .outerjoin(actor, AuditEvent.actor_id == actor.id)
-        .outerjoin(subject, AuditEvent.subject_id == subject.id)
-        .where(or_(AuditEvent.subject_id == user_id, AuditEvent.actor_id == user_id))
-        .order_by(AuditEvent.id.desc())
-    )
+    statement, _actor, _subject = _base()
+    return statement.where(or_(AuditEvent.subject_id == user_id, AuditEvent.actor_id == user_id))

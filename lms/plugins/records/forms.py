@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, PasswordField, SearchField, SelectField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, PasswordField, SearchField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from lms.forms import Form
+from lms.membership.forms import REASON_MAX
 
 
 class AuditFilterForm(Form):
@@ -30,3 +32,19 @@ class PackForm(Form):
     centre = SelectField(_l("Centre"), validators=[DataRequired()])
     course = SelectField(_l("Course"), validators=[Optional()])
     start = DateField(_l("Records from (date)"), validators=[Optional()])
+
+
+class ExternalTrainingForm(Form):
+    person = SelectField(_l("Person"), coerce=int, validators=[DataRequired()])
+    course = SelectField(_l("Counts as the course"), validators=[Optional()])
+    title = StringField(_l("Or: what the training was"), validators=[Optional(), Length(max=300)])
+    provider = StringField(_l("Given by"), validators=[Optional(), Length(max=300)])
+    completed_on = DateField(_l("Completed on"), validators=[DataRequired()])
+    valid_until = DateField(_l("Valid until"), validators=[Optional()])
+    evidence = FileField(
+        _l("Evidence (PDF, PNG or JPEG)"),
+        validators=[FileRequired(_l("Choose the evidence file."))],
+    )
+    reason = TextAreaField(
+        _l("Why you record it"), validators=[DataRequired(), Length(max=REASON_MAX)]
+    )
