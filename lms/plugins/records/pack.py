@@ -11,9 +11,7 @@ data; §7.1: data checked for accessibility, readability and integrity).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import shutil
 import tempfile
@@ -22,22 +20,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from lms import clock, events
-from lms.content.models import Course, CourseVersion
+from lms.content.models import Course
 from lms.extensions import db
-from lms.labels import profession_label
 from lms.models import Centre, User
 from lms.plugins.records import audit_query, external
+from lms.plugins.records import pack_files as files
 from lms.plugins.records.models import Signature
-from lms.text import spreadsheet_text
 
 FORMAT = "atmp-learn-inspection-pack/1"
 MANIFEST = "manifest.json"
 MANIFEST_SIGNATURE = "manifest.sig.json"
-CHUNK = 64 * 1024
+CHUNK = files.CHUNK
 
 
 class PackError(Exception):
@@ -71,33 +67,6 @@ class _Writer:
         self.files.append({"path": path, "sha256": digest.hexdigest(), "bytes": size})
 
 
-def _csv_lines(headings: list[str], rows: Iterable[list]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    buffer.write("\ufeff")
-    writer.writerow(headings)
-    yield buffer.getvalue().encode("utf-8")
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([spreadsheet_text("" if v is None else str(v)) for v in row])
-        yield buffer.getvalue().encode("utf-8")
-
-
-def _file_chunks(handle) -> Iterator[bytes]:
-    handle.seek(0)
-    while chunk := handle.read(CHUNK):
-        yield chunk
-
-
-def _stamp(moment) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment is not None else ""
-
-
-def _local(moment) -> str:
-    return clock.to_local(moment).strftime("%Y-%m-%d %H:%M") if moment is not None else ""
-
-
 def people(request: PackRequest) -> list[User]:
     """The centre's people today (confirmed members), by name."""
     return list(
@@ -111,68 +80,6 @@ def _since_utc(request: PackRequest):
     return audit_query._utc_start(request.since) if request.since else None
 
 
-RECORD_HEADINGS = [
-    "person_id", "name", "email", "profession", "unit", "course", "course_title", "version",
-    "content_hash", "enrolment_id", "cycle", "enrolment_status", "enrolled_at_utc",
-    "completed_at_utc", "completed_at_stockholm", "score_percent", "signed_at_utc",
-    "signed_at_stockholm", "signature_meaning", "certificate_code", "certificate_revoked",
-]  # fmt: skip
-
-
-def _record_rows(request, users, certificates, signatures) -> Iterator[list]:
-    by_id = {u.id: u for u in users}
-    answers = events.emit(
-        events.training_records,
-        events.TrainingRecordsRequest(
-            user_ids=tuple(by_id), course_id=request.course_id, since=_since_utc(request)
-        ),
-    )
-    versions: dict[int, CourseVersion] = {}
-    for answer in answers:
-        for record in answer or []:
-            version = versions.get(record.version_id) or db.session.get(
-                CourseVersion, record.version_id
-            )
-            versions[record.version_id] = version
-            user = by_id[record.user_id]
-            signed = signatures.get((record.enrolment_id, record.version_id, record.cycle))
-            certificate = (
-                certificates.get((record.user_id, record.course_id, record.version_id))
-                if record.completed_at
-                else None
-            )
-            yield [
-                user.id, user.name, user.email, profession_label(user.profession),
-                user.unit or "", version.course.slug, version.title, version.version,
-                version.content_hash, record.enrolment_id, record.cycle, record.status,
-                _stamp(record.enrolled_at), _stamp(record.completed_at),
-                _local(record.completed_at),
-                "" if record.score_percent is None else f"{record.score_percent:g}",
-                _stamp(signed.signed_at) if signed else "",
-                _local(signed.signed_at) if signed else "",
-                signed.meaning if signed else "",
-                certificate.code if certificate else "",
-                ("yes" if certificate.revoked else "no") if certificate else "",
-            ]  # fmt: skip
-
-
-def _xlsx(rows: Iterable[list]) -> Iterator[bytes]:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Training records")
-    sheet.append(RECORD_HEADINGS)
-    for row in rows:
-        sheet.append([spreadsheet_text(str(v)) if isinstance(v, str) else v for v in row])
-    with tempfile.TemporaryFile() as handle:
-        book.save(handle)
-        yield from _file_chunks(handle)
-
-
-SIGNATURE_HEADINGS = [
-    "signature_id", "person_id", "signer_name", "course", "version", "content_hash",
-    "signed_at_utc", "signed_at_stockholm", "meaning", "method", "enrolment_id", "cycle",
-]  # fmt: skip
-
-
 def _signatures(request: PackRequest, user_ids: list[int]) -> list[Signature]:
     statement = select(Signature).where(Signature.user_id.in_(user_ids or [0]))
     if request.course_id is not None:
@@ -180,30 +87,6 @@ def _signatures(request: PackRequest, user_ids: list[int]) -> list[Signature]:
     if request.since is not None:
         statement = statement.where(Signature.signed_at >= _since_utc(request))
     return list(db.session.scalars(statement.order_by(Signature.id)))
-
-
-def _signature_row(s: Signature) -> list:
-    return [
-        s.id, s.user_id, s.signer_name, db.session.get(Course, s.course_id).slug, s.version,
-        s.content_hash, _stamp(s.signed_at), _local(s.signed_at), s.meaning, s.method,
-        s.enrolment_id, s.cycle,
-    ]  # fmt: skip
-
-
-EXTERNAL_HEADINGS = [
-    "record_id", "person_id", "course", "title", "provider", "completed_on", "valid_until",
-    "evidence_file", "evidence_sha256", "recorded_by_id", "recorded_at_utc", "reason",
-]  # fmt: skip
-
-
-def _external_row(row) -> list:
-    course = db.session.get(Course, row.course_id) if row.course_id else None
-    return [
-        row.id, row.user_id, course.slug if course else "", row.title, row.provider or "",
-        row.completed_on.isoformat(), row.valid_until.isoformat() if row.valid_until else "",
-        f"evidence/{row.id}-{row.evidence_name}", row.evidence_sha256, row.recorded_by_id,
-        _stamp(row.recorded_at), row.reason,
-    ]  # fmt: skip
 
 
 def _audit_rows(request: PackRequest, user_ids: list[int]) -> Iterator[tuple]:
@@ -236,19 +119,20 @@ def build(request: PackRequest, target) -> dict:
     signed = {(s.enrolment_id, s.version_id, s.cycle): s for s in signature_rows}
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         writer = _Writer(archive)
-        rows = lambda: _record_rows(request, users, certificates, signed)  # noqa: E731
-        writer.add("training-records.csv", _csv_lines(RECORD_HEADINGS, rows()))
-        writer.add("training-records.xlsx", _xlsx(rows()))
+        since = _since_utc(request)
+        rows = lambda: files.record_rows(since, request.course_id, users, certificates, signed)  # noqa: E731
+        writer.add("training-records.csv", files.csv_lines(files.RECORD_HEADINGS, rows()))
+        writer.add("training-records.xlsx", files.xlsx(rows()))
         for document in documents:
             writer.add(f"certificates/{document.code}.pdf", [document.render()])
         writer.add(
             "signatures.csv",
-            _csv_lines(SIGNATURE_HEADINGS, (_signature_row(s) for s in signature_rows)),
+            files.csv_lines(files.SIGNATURE_HEADINGS, map(files.signature_row, signature_rows)),
         )
         outside = external.of_people(user_ids, request.course_id, request.since)
         writer.add(
             "external-training.csv",
-            _csv_lines(EXTERNAL_HEADINGS, (_external_row(row) for row in outside)),
+            files.csv_lines(files.EXTERNAL_HEADINGS, (files.external_row(row) for row in outside)),
         )
         for row in outside:
             writer.add(f"evidence/{row.id}-{row.evidence_name}", [external.evidence_bytes(row)])
@@ -310,7 +194,7 @@ def temporary_pack(request: PackRequest):
 def stream_file(handle) -> Iterator[bytes]:
     """The file in chunks, closed (and so deleted) at the end."""
     try:
-        yield from _file_chunks(handle)
+        yield from files.file_chunks(handle)
     finally:
         handle.close()
 
