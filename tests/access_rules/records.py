@@ -14,4 +14,4 @@ RULES = {
     "records.external_list": ADMINS,
     "records.evidence": "any",
 }
-SAMPLE_ARGS = {}
+SAMPLE_ARGS = {"record_id": 1}

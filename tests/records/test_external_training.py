@@ -116,3 +116,15 @@ def test_the_inspection_pack_holds_the_evidence(client, auth, make_user, runner,
         assert archive.read(evidence[0]) == PDF
         assert "CAR-T product training" in archive.read("external-training.csv").decode("utf-8")
     assert runner.invoke(args=["lms", "verify-pack", str(output)]).exit_code == 0
+
+
+def test_the_person_finds_it_in_their_data_download(client, auth, make_user):
+    auth.login(make_user(role=Role.centre_admin))
+    nurse = make_user()
+    assert _post(client, nurse, PDF).status_code == 302
+    auth.logout()
+    auth.login(nurse)
+    data = client.post("/auth/my-data.json").get_json()
+    [row] = data["training_done_elsewhere"]
+    assert row["title"] == "CAR-T product training (manufacturer)"
+    assert "signatures" in data

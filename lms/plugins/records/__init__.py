@@ -12,6 +12,7 @@ from lms.plugins import NavEntry, Plugin
 from lms.plugins.records import (  # noqa: F401  (views: routes; models: tables)
     audit_views,
     commands,
+    external,
     external_views,
     models,
     pack_views,
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
     events.connect(app, events.certificate_page_panels, sign_views.certificate_panel)
     events.connect(app, events.personal_data, signatures.on_personal_data)
     events.connect(app, events.dashboard_panels, external_views.dashboard_panel)
+    events.connect(app, events.personal_data, external.on_personal_data)
     events.connect(app, events.user_anonymised, signatures.on_user_anonymised)
 
 

@@ -162,3 +162,19 @@ def of_centre(centre_id: int) -> list[ExternalTraining]:
 def evidence_bytes(row: ExternalTraining) -> bytes:
     """The evidence as stored (a deferred column: read only when served)."""
     return db.session.scalar(select(ExternalTraining.evidence).where(ExternalTraining.id == row.id))
+
+
+def on_personal_data(sender, payload, **_extra):
+    """``personal_data`` receiver: the person's outside training (the evidence by hash; the
+    file itself is at its link for them)."""
+    return "training_done_elsewhere", [
+        {
+            "title": row.title,
+            "provider": row.provider,
+            "completed_on": row.completed_on.isoformat(),
+            "valid_until": row.valid_until.isoformat() if row.valid_until else None,
+            "evidence_sha256": row.evidence_sha256,
+            "recorded_at": row.recorded_at.isoformat() + "Z",
+        }
+        for row in of_people([payload.user_id])
+    ]
