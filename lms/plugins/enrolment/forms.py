@@ -44,9 +44,8 @@ class AssignForm(Form):
     )
     due_on = DateField(_l("Due date"), validators=[Optional()])
     new_due_date = BooleanField(_l("Record this due date also for people already assigned"))
-    reason = TextAreaField(
-        _l("Reason for the change"), validators=[Optional(), Length(max=REASON_MAX)]
-    )
+    # No Optional(): it would stop the chain before validate_reason runs.
+    reason = TextAreaField(_l("Reason for the change"), validators=[Length(max=REASON_MAX)])
 
     def validate_reason(self, field):
         if self.new_due_date.data and not (field.data or "").strip():
