@@ -109,9 +109,12 @@ class Config:
             "authoring",
             "sso",
             "compliance",
+            "records",
         ],
     )
     LMS_DISABLED_PLUGINS = env_list("LMS_DISABLED_PLUGINS", [])
+    # Outside training: the largest evidence file (PDF, PNG or JPEG) a centre admin uploads.
+    LMS_RECORDS_EVIDENCE_MAX_BYTES = env_int("LMS_RECORDS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
     LMS_ENTRY_POINT_PLUGINS = env_bool("LMS_ENTRY_POINT_PLUGINS", True)
 
     LMS_COURSES_DIR = env("LMS_COURSES_DIR", str(BASE_DIR / "courses"))

@@ -196,6 +196,182 @@ person_changed = signals.signal(
     ),
 )
 
+enrolment_progress = signals.signal(
+    "enrolment-progress",
+    doc=(
+        "Sent by a plugin that needs to know where a learner stands in a course without "
+        "reading the enrolment plugin's tables (records: whether to offer the signature). "
+        "Payload: ProgressQuery. The enrolment plugin returns an EnrolmentProgress for the "
+        "learner's active enrolment, or None. Reads only."
+    ),
+)
+completion_recheck = signals.signal(
+    "completion-recheck",
+    doc=(
+        "Sent by a plugin after it committed what removed its own completion blocker "
+        "(records: a signature). Payload: CompletionRecheck. The enrolment plugin checks "
+        "completion of that enrolment again (in its own transaction, which commits) and "
+        "sends course_completed when nothing blocks any more; it returns the completion id "
+        "or None."
+    ),
+)
+certificate_page_panels = signals.signal(
+    "certificate-page-panels",
+    doc=(
+        "Sent by certificates while rendering a certificate's page for its holder or an "
+        "admin (not the public). Payload: CertificatePage. Receivers return a Markup snippet "
+        "(records: the signature the completion rests on) or None."
+    ),
+)
+certificate_documents = signals.signal(
+    "certificate-documents",
+    doc=(
+        "Sent by a plugin that gathers certificates for people (records: the inspection "
+        "pack). Payload: CertificateDocumentsRequest. The certificates plugin returns a "
+        "list of CertificateDocument (the PDF bytes built one certificate at a time by "
+        "calling ``render``), so the caller never imports it."
+    ),
+)
+platform_signer = signals.signal(
+    "platform-signer",
+    doc=(
+        "Sent by a plugin that signs a document with the platform's Ed25519 key (records: "
+        "the inspection pack's manifest). Payload: SignRequest. The certificates plugin, "
+        "which holds the key, returns a PlatformSignature."
+    ),
+)
+
+training_records = signals.signal(
+    "training-records",
+    doc=(
+        "Sent by a plugin that exports people's training records (records: the inspection "
+        "pack). Payload: TrainingRecordsRequest. The enrolment plugin returns a list of "
+        "TrainingRecord: one per completion, and one per enrolment not completed. Reads only."
+    ),
+)
+
+inspection_pack_files = signals.signal(
+    "inspection-pack-files",
+    doc=(
+        "Sent by records while building an inspection pack. Payload: PackFilesRequest. "
+        "Receivers return a list of (path inside the ZIP, iterable of byte chunks) to add "
+        "(e.g. outside training's evidence files); each is hashed into the manifest."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class PackFilesRequest:
+    """``since``: naive UTC, when set."""
+
+    centre_id: int
+    user_ids: tuple[int, ...]
+    course_id: int | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TrainingRecordsRequest:
+    """Records of ``user_ids`` (of ``course_id`` when set; enrolled or completed on or
+    after ``since``, naive UTC, when set)."""
+
+    user_ids: tuple[int, ...]
+    course_id: int | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    """Times are naive UTC; ``status``: the enrolment's (active, withdrawn)."""
+
+    user_id: int
+    course_id: int
+    version_id: int
+    enrolment_id: int
+    cycle: int
+    status: str
+    enrolled_at: datetime
+    completed_at: datetime | None
+    score_percent: float | None
+
+
+@dataclass(frozen=True)
+class ProgressQuery:
+    user_id: int
+    course_id: int
+
+
+@dataclass(frozen=True)
+class EnrolmentProgress:
+    """``since``: when the current cycle began (naive UTC), None in the first."""
+
+    enrolment_id: int
+    version_id: int
+    cycle: int
+    modules_done: int
+    modules_total: int
+    completed: bool
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CompletionRecheck:
+    enrolment_id: int
+
+
+@dataclass(frozen=True)
+class CertificatePage:
+    """``issued_at``: naive UTC; ids are the enrolment plugin's and content's."""
+
+    certificate_id: int
+    user_id: int
+    course_id: int
+    version_id: int
+    enrolment_id: int
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
+class CertificateDocumentsRequest:
+    """Certificates held by ``user_ids`` (of ``course_id`` when set, issued on or after
+    ``issued_from``, naive UTC, when set)."""
+
+    user_ids: tuple[int, ...]
+    course_id: int | None = None
+    issued_from: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CertificateDocument:
+    """``render()`` returns the PDF bytes; ``revoked``: revoked since."""
+
+    certificate_id: int
+    code: str
+    user_id: int
+    course_id: int
+    version_id: int
+    issued_at: datetime
+    expires_on: date | None
+    revoked: bool
+    render: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class SignRequest:
+    data: bytes
+
+
+@dataclass(frozen=True)
+class PlatformSignature:
+    """``signature``: base64 Ed25519 over the request's bytes; ``public_key``: base64 of the
+    raw 32-byte public key; ``key_id``: as on certificates."""
+
+    algorithm: str
+    signature: str
+    public_key: str
+    key_id: str
+
+
 quiz_result_panels = signals.signal(
     "quiz-result-panels",
     doc=(

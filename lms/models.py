@@ -217,7 +217,8 @@ class CentreEmailDomain(db.Model):
 
 
 class AuditEvent(db.Model):
-    """Who did what, when: logins, failures, role changes. Never updated or deleted."""
+    """Who did what, when: logins, failures, role changes. Never updated or deleted: the
+    database refuses both (triggers made by migration 0016_records)."""
 
     __tablename__ = "audit_event"
 

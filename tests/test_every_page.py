@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from flask import url_for
@@ -39,6 +40,8 @@ NOT_FOUND_FOR = {
     ("certificates.pdf", Role.educator): 404,
     # A staff file waiting for confirmation is its uploader's (the centre admin's).
     ("enrolment.import_preview", Role.site_admin): 404,
+    # Outside training's evidence: the person's own, their centre admin's, site admins'.
+    ("records.evidence", Role.educator): 404,
 }
 # Single sign-on answers 404 while no provider is configured, as here; tests/sso/ opens
 # its pages against real providers.
@@ -186,6 +189,21 @@ def site(app, make_user, make_course, courses_dir) -> Site:
         file_name="personal.csv",
     )
 
+    # Training the learner did elsewhere, recorded by their centre admin, with evidence.
+    from lms.plugins.records import external
+
+    outside = external.record(
+        users[Role.centre_admin],
+        learner,
+        course=None,
+        title="Manufacturer's product training",
+        provider="Manufacturer",
+        completed_on=date(2026, 1, 15),
+        valid_until=None,
+        evidence=external.Evidence(data=b"%PDF-1.4\n%%EOF\n", name="e.pdf"),
+        reason="Certificate shown",
+    )
+
     quiz = owned.quizzes[0]
     shown_code = certificate.code
     from lms.plugins.certificates import codes
@@ -202,6 +220,7 @@ def site(app, make_user, make_course, courses_dir) -> Site:
         "filename": "css/app.css",
         "request_id": request.id,
         "number": 1,
+        "record_id": outside.id,
         "preview_lang": "sv",
         "slug": "region",
         # POST-only routes (tests/test_junk_input.py): ids that may or may not exist.

@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from lms import events
+from lms import audit_text, events
 from lms.access import roles_required
 from lms.auth import services
 from lms.auth.forms import optional_int
@@ -135,6 +135,7 @@ def user(user_id: int):
         anonymise_due=due,
         anonymise_now=services.may_anonymise_now(person),
         anonymise_due_text=format_date(due) if due else None,
+        describe_event=audit_text.describe,
     ), (422 if form.errors else 200)
 
 

@@ -201,6 +201,7 @@ class CourseBuilder:
             quizzes=tuple(quiz_docs),  # type: ignore[arg-type]
             content_hash=content_hash(self.folder, self.files),
             images=tuple(sorted(self.images)),
+            signature_required=values["signature"] == "required",
         )
 
     def _course_front_matter(self, documents: list[CourseFile]) -> fm.FrontMatter | None:

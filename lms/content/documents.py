@@ -163,6 +163,7 @@ class CourseDoc:
     quizzes: tuple[QuizDoc, ...]
     content_hash: str
     images: tuple[str, ...]
+    signature_required: bool = False
 
     @property
     def major_version(self) -> int:

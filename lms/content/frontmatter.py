@@ -182,6 +182,8 @@ SCHEMAS: dict[Kind, dict[str, _Field]] = {
         "recertify_days": _Field(_positive),
         "status": _Field(_choice(("draft", "published")), default="draft"),
         "owners": _Field(_owners, default=()),
+        # required: the learner signs "I have read and understood" before completion.
+        "signature": _Field(_choice(("required", "none")), default="none"),
     },
     Kind.COURSE_TRANSLATION: {"title": _TITLE, "summary": _Field(_text)},
     Kind.MODULE: {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -74,6 +74,8 @@ class CourseVersion(db.Model):
     # Days before a certificate expires that the holder is assigned the course again
     # (front matter ``recertify_days``; None: LMS_RECERTIFY_DAYS).
     recertify_days: Mapped[int | None]
+    # ``signature: required``: the learner signs before the course counts as completed.
+    signature_required: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(20))
     owners: Mapped[list] = mapped_column(JSON)
     # {"sv": {"title": ..., "summary": ..., "description_html": ...}}

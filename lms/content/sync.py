@@ -132,6 +132,7 @@ def build_version(doc: CourseDoc, course: Course, folder: Path) -> CourseVersion
         pass_mark=doc.pass_mark,
         certificate_valid_months=doc.certificate_valid_months,
         recertify_days=doc.recertify_days,
+        signature_required=doc.signature_required,
         status=doc.status,
         owners=[owner.lower() for owner in doc.owners],
         translations={

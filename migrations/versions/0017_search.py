@@ -1,7 +1,7 @@
 """content: full-text search over module text (FTS5 on SQLite, a GIN index on PostgreSQL)
 
 Revision ID: 0017_search
-Revises: 0014_person_unit
+Revises: 0016_records
 Create Date: 2026-11-30 14:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_search'
-down_revision = '0014_person_unit'
+down_revision = '0016_records'
 branch_labels = None
 depends_on = None
 

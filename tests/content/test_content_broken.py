@@ -197,7 +197,7 @@ CASES = [
         "demo/course.md:7",
         "unknown key 'pass_mak' (a course has title, summary, audiences, version, language, "
         "estimated_minutes, enrolment, enrolment_key, pass_mark, certificate_valid_months, "
-        "status, owners)",
+        "status, owners, signature)",
     ),
     (
         "unrecognised-file",

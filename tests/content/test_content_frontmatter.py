@@ -46,6 +46,7 @@ def test_course_defaults():
         "certificate_valid_months": None,
         "status": "draft",
         "owners": (),
+        "signature": "none",
     }
     assert matter.body == "Body line one.\n"
     assert matter.body_offset == 8
@@ -84,7 +85,7 @@ def test_all_course_keys():
             "evil: !!python/object/apply:os.system ['true']\n",
             "8: unknown key 'evil' (a course "
             "has title, summary, audiences, version, language, estimated_minutes, enrolment, "
-            "enrolment_key, pass_mark, certificate_valid_months, status, owners)",
+            "enrolment_key, pass_mark, certificate_valid_months, status, owners, signature)",
         ),
     ],
 )

@@ -28,6 +28,8 @@ ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
 DEMO_PASSWORD = "demo-atmp-2026"
 DRAFT_SLUG = "draft-course"
 DRAFT_TITLE = "Draft course for previewing"
+SIGNED_SLUG = "signed-sop-course"
+SIGNED_TITLE = "Signed SOP course"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -44,6 +46,15 @@ def server_env(tmp_path_factory) -> dict:
     courses = base / "courses"
     shutil.copytree(ROOT / "courses", courses)
     write_course(courses, DRAFT_SLUG, title=DRAFT_TITLE, status="draft", audiences=("nurse",))
+    # A reading-only course the learner signs (records: tests/e2e/test_e2e_records.py).
+    write_course(
+        courses,
+        SIGNED_SLUG,
+        title=SIGNED_TITLE,
+        quiz_modules=(),
+        audiences=("nurse", "pharmacist"),
+        course={"signature": "required"},
+    )
     env = {
         **os.environ,
         "LMS_CONFIG": "development",

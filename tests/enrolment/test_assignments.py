@@ -92,6 +92,7 @@ def test_reassigning_keeps_the_open_assignment_unless_asked(
         person=nurse.id,
         due_on=later.isoformat(),
         new_due_date="y",
+        reason="The ward closed for a month",  # required when a due date is changed
     )
     assert list(db.session.scalars(select(Assignment.due_on).order_by(Assignment.id))) == [
         first,
@@ -102,6 +103,7 @@ def test_reassigning_keeps_the_open_assignment_unless_asked(
     )
     assert event.details["due_on"] == later.isoformat()
     assert event.details["previous_due_on"] == first.isoformat()
+    assert event.details["reason"] == "The ward closed for a month"
 
 
 def test_person_picker_searches_name_or_email_at_the_centre_only(client, auth, make_user):

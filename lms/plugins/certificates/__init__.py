@@ -12,6 +12,7 @@ from lms.plugins import Plugin
 from lms.plugins.certificates import (
     credentials,
     documents,
+    exported,
     finish,
     models,  # noqa: F401  (tables for Alembic)
     services,
@@ -49,6 +50,8 @@ def init_app(app: Flask) -> None:
     events.connect(app, events.personal_data, documents.on_personal_data)
     events.connect(app, events.user_anonymised, services.on_user_anonymised)
     events.connect(app, events.user_anonymised, credentials.on_user_anonymised)
+    events.connect(app, events.certificate_documents, exported.on_certificate_documents)
+    events.connect(app, events.platform_signer, exported.on_sign_request)
     # did:web puts the DID document at the site's root, outside /certificates.
     for rule in ("/.well-known/did.json", "/did.json"):
         app.add_url_rule(rule, "certificates.did_document", did_document)

@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from lms import events
 from lms.access import login_required, public, roles_required
 from lms.auth.redirects import safe_next
 from lms.extensions import limiter
@@ -196,6 +197,22 @@ def verify(code: str):
         response = jsonify(documents.document(certificate))
     else:
         user = current_user if current_user.is_authenticated else None
+        may_download = user is not None and services.may_download(user, certificate)
+        panels = (
+            events.panels(
+                events.certificate_page_panels,
+                events.CertificatePage(
+                    certificate_id=certificate.id,
+                    user_id=certificate.user_id,
+                    course_id=certificate.course_id,
+                    version_id=certificate.version_id,
+                    enrolment_id=certificate.enrolment_id,
+                    issued_at=certificate.issued_at,
+                ),
+            )
+            if may_download  # the holder and their admins, not the public
+            else []
+        )
         response = Response(
             render_template(
                 "certificates/verify.html",
@@ -203,8 +220,9 @@ def verify(code: str):
                 code=codes.display(certificate.code),
                 status=services.status(certificate),
                 is_site_admin=user is not None and user.role == Role.site_admin,
-                may_download=user is not None and services.may_download(user, certificate),
+                may_download=may_download,
                 public_key_url=_public_key_url(),
+                panels=panels,
             )
         )
     response.vary.add("Accept")

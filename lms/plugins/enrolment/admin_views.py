@@ -103,6 +103,7 @@ def assignments_page():
                     actor=actor,
                     due_on=form.due_on.data,
                     new_due_date=form.new_due_date.data,
+                    reason=(form.reason.data or "").strip() or None,
                 )
             except assignments.Conflict:
                 flash(_("Someone changed these enrolments at the same time; try again."), "error")

@@ -101,6 +101,7 @@ def assign(
     new_due_date: bool = False,
     method: str = "assigned",
     commit: bool = True,
+    reason: str | None = None,
 ) -> Result:
     db.session.scalar(select(Course.id).where(Course.id == course.id).with_for_update())
     result = Result()
@@ -128,6 +129,7 @@ def assign(
             course=course.slug,
             due_on=due_on.isoformat() if due_on else None,
             previous_due_on=previous.isoformat() if previous else None,
+            reason=reason,
         )
         result.assigned += 1
     result.enrolled = enrol_many(course, users, actor=actor, method=method)

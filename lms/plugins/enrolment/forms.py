@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from lms.forms import Form
 from lms.labels import PROFESSION_LABELS
+from lms.membership.forms import REASON_MAX
 
 
 class EnrolForm(Form):
@@ -35,6 +44,12 @@ class AssignForm(Form):
     )
     due_on = DateField(_l("Due date"), validators=[Optional()])
     new_due_date = BooleanField(_l("Record this due date also for people already assigned"))
+    # No Optional(): it would stop the chain before validate_reason runs.
+    reason = TextAreaField(_l("Reason for the change"), validators=[Length(max=REASON_MAX)])
+
+    def validate_reason(self, field):
+        if self.new_due_date.data and not (field.data or "").strip():
+            raise ValidationError(_l("Say why: a due date already set is changed."))
 
     def validate_person(self, field):
         if self.target.data == "person" and not field.data:

@@ -103,6 +103,76 @@ def on_ensure_enrolment(sender, payload: events.EnrolmentRequest, **_extra) -> i
     return enrolment.id if enrolment is not None else None
 
 
+def on_progress_query(sender, payload: events.ProgressQuery, **_extra):
+    """Where the learner stands in the course (reads only): EnrolmentProgress or None."""
+    enrolment = services.active_enrolment(payload.user_id, payload.course_id)
+    if enrolment is None:
+        return None
+    version_id, cycle = enrolment.version_id, enrolment.cycle
+    started = services.cycle_started(enrolment)
+    return events.EnrolmentProgress(
+        enrolment_id=enrolment.id,
+        version_id=version_id,
+        cycle=cycle,
+        modules_done=len(services.done_module_ids(enrolment.id, version_id, cycle)),
+        modules_total=len(services.modules_of(version_id)),
+        completed=services.completion_of(enrolment.id, version_id, cycle) is not None,
+        since=started.started_at if started is not None else None,
+    )
+
+
+def on_training_records(sender, payload: events.TrainingRecordsRequest, **_extra) -> list:
+    """Completions and unfinished enrolments of the people asked for (reads only)."""
+    from lms.plugins.enrolment.models import Enrolment
+
+    if not payload.user_ids:
+        return []
+    statement = select(Enrolment).where(Enrolment.user_id.in_(payload.user_ids))
+    if payload.course_id is not None:
+        statement = statement.where(Enrolment.course_id == payload.course_id)
+    enrolments = {e.id: e for e in db.session.scalars(statement.order_by(Enrolment.id))}
+    done = select(Completion).where(Completion.enrolment_id.in_(list(enrolments) or [0]))
+    completed: dict[int, list[Completion]] = {}
+    for row in db.session.scalars(done.order_by(Completion.id)):
+        completed.setdefault(row.enrolment_id, []).append(row)
+    records = []
+    for enrolment in enrolments.values():
+        rows = completed.get(enrolment.id, [])
+        for row in rows:
+            if payload.since is None or row.completed_at >= payload.since:
+                records.append(_record(enrolment, row.version_id, row.cycle, row))
+        current_done = any(
+            (r.version_id, r.cycle) == (enrolment.version_id, enrolment.cycle) for r in rows
+        )
+        if not current_done and (payload.since is None or enrolment.enrolled_at >= payload.since):
+            records.append(_record(enrolment, enrolment.version_id, enrolment.cycle, None))
+    return records
+
+
+def _record(enrolment, version_id: int, cycle: int, completion) -> events.TrainingRecord:
+    return events.TrainingRecord(
+        user_id=enrolment.user_id,
+        course_id=enrolment.course_id,
+        version_id=version_id,
+        enrolment_id=enrolment.id,
+        cycle=cycle,
+        status=enrolment.status,
+        enrolled_at=enrolment.enrolled_at,
+        completed_at=completion.completed_at if completion is not None else None,
+        score_percent=completion.score_percent if completion is not None else None,
+    )
+
+
+def on_completion_recheck(sender, payload: events.CompletionRecheck, **_extra) -> int | None:
+    """Another plugin removed its blocker: check completion again (commits)."""
+    from lms.plugins.enrolment.models import Enrolment
+
+    enrolment = db.session.get(Enrolment, payload.enrolment_id)
+    if enrolment is None or not enrolment.is_active:
+        return None
+    return services.check_completion(enrolment)
+
+
 def _course_and_version(course_id: int):
     course = db.session.get(Course, course_id)
     return course, course.published_version if course is not None else None

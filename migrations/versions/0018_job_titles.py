@@ -4,8 +4,8 @@ The four new professions (assistant_nurse, biomedical_scientist, pharmacy_techni
 prescriptionist) need no change: user_account.profession was created as a non-native enum,
 a VARCHAR(20) without a CHECK constraint, on SQLite and PostgreSQL alike (0001_core).
 
-Revision ID: 0018_roles_titles
-Revises: 0014_person_unit
+Revision ID: 0018_job_titles
+Revises: 0017_search
 Create Date: 2026-11-30 13:30:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018_roles_titles'
-down_revision = '0014_person_unit'
+revision = '0018_job_titles'
+down_revision = '0017_search'
 branch_labels = None
 depends_on = None
 
