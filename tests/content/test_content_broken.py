@@ -18,7 +18,8 @@ CASES = [
         "bad-audience",
         "demo/course.md:6",
         "'audiences' has an unknown audience 'nurses' (use nurse, pharmacist, researcher, "
-        "physician, other)",
+        "physician, assistant_nurse, biomedical_scientist, pharmacy_technician, prescriptionist, "
+        "other)",
     ),
     ("bad-enum", "demo/course.md:6", "'language' must be one of en, sv"),
     (
@@ -197,7 +198,7 @@ CASES = [
         "demo/course.md:7",
         "unknown key 'pass_mak' (a course has title, summary, audiences, version, language, "
         "estimated_minutes, enrolment, enrolment_key, pass_mark, certificate_valid_months, "
-        "status, owners, signature)",
+        "recertify_days, status, owners, signature)",
     ),
     (
         "unrecognised-file",

@@ -44,6 +44,7 @@ def test_course_defaults():
         "enrolment_key": None,
         "pass_mark": 80,
         "certificate_valid_months": None,
+        "recertify_days": None,
         "status": "draft",
         "owners": (),
         "signature": "none",
@@ -85,7 +86,8 @@ def test_all_course_keys():
             "evil: !!python/object/apply:os.system ['true']\n",
             "8: unknown key 'evil' (a course "
             "has title, summary, audiences, version, language, estimated_minutes, enrolment, "
-            "enrolment_key, pass_mark, certificate_valid_months, status, owners, signature)",
+            "enrolment_key, pass_mark, certificate_valid_months, recertify_days, status, owners, "
+            "signature)",
         ),
     ],
 )

@@ -41,7 +41,7 @@ def test_educator_previews_a_draft_that_learners_do_not_see(page_for, axe_source
 
     page.goto("/educator/quizzes/")
     check_accessibility(page, axe_source, f"{locale}-educator-quizzes")
-    page.locator("a[href^='/educator/quizzes/']").first.click()
+    page.locator("main a[href^='/educator/quizzes/']").first.click()  # a quiz, not the menu
     page.wait_for_load_state()
     assert "/educator/quizzes/" in page.url
     check_accessibility(page, axe_source, f"{locale}-educator-quiz-statistics")

@@ -62,4 +62,4 @@ def test_queries_are_constant(client, auth, make_user, make_course):
     assert large[:3] == small[:3]
     assert large_educator == small_educator
     assert max(small[:3]) <= 15
-    assert max(small_educator) <= 8
+    assert max(small_educator) <= 9  # statistics across unchanged versions: one more
