@@ -140,3 +140,29 @@ def test_the_service_counts_a_record_made_directly(make_user, cart_course, clock
     course_id = cart_course.course_id
     assert records.holders([nurse.id], course_id, date(2026, 3, 1)) == {nurse.id}
     assert records.holders([nurse.id], course_id, date(2026, 3, 2)) == set()
+
+
+def test_an_expiring_outside_record_is_recertified_once(
+    client, auth, runner, make_user, cart_course, clock
+):
+    clock.set("2026-03-01T08:00Z")
+    admin = make_user(role=Role.centre_admin, centre="karolinska", profession=Profession.other)
+    soon = make_user(centre="karolinska", name="Sara Soon", locale="en")
+    later = make_user(centre="karolinska", name="Lars Later", locale="en")
+    auth.login(admin)
+    _record_outside(client, soon, cart_course, valid_until="2026-04-15")  # within 60 days
+    _record_outside(client, later, cart_course, valid_until="2027-04-15")
+    requirement_for(admin, cart_course)  # both hold it: neither is assigned
+    assert assignments_of(soon) == []
+    output = runner.invoke(args=["lms", "send-reminders"]).output
+    assert f"recertify to {soon.id}:" in output
+    assert f"recertify to {later.id}:" not in output
+    (assignment,) = assignments_of(soon)
+    assert str(assignment.due_on) == "2026-04-15"
+    assert assignments_of(later) == []
+    assert [m.subject for m in queued(soon.email)] == ["Training assigned: CAR-T nursing"]
+    assert f"recertify to {soon.id}:" not in runner.invoke(args=["lms", "send-reminders"]).output
+    assert len(assignments_of(soon)) == 1
+    assert _csv(client)["Sara Soon"] == "Valid (external) until Apr 15, 2026"  # it wins
+    clock.set("2026-04-16T08:00Z")  # the outside record ran out: the assignment is overdue
+    assert _csv(client)["Sara Soon"].startswith("Overdue")
