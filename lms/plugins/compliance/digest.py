@@ -3,7 +3,7 @@
 Two grouped queries (assignments, certificates) for every centre at once (set-based):
 overdue assignments, assignments due within 14 days, certificates expiring within 30 days,
 and people new at the centre (assigned by a requirement in the last 7 days) whose training
-is still open.
+is still open (an assignment that valid training done elsewhere satisfies is not open).
 """
 
 from __future__ import annotations
@@ -60,7 +60,10 @@ def counts(today: date, centre_ids: list[int] | None = None) -> dict[int, Counts
             func.count(func.distinct(case((new, a.c.user_id)))),
         )
         .join(users, users.c.id == a.c.user_id)
-        .where(records.open_assignment_condition(a))
+        .where(
+            records.open_assignment_condition(a),
+            ~records.held_externally(a.c.user_id, a.c.course_id, today),
+        )
     )
     for centre_id, overdue, due_soon, new_without in db.session.execute(scoped(assignments)):
         found[centre_id] = Counts(overdue, due_soon, 0, new_without)

@@ -41,8 +41,11 @@ def shown_labels() -> dict[str, Markup]:
 
 
 def cell_text(cell: Cell, labels: dict[str, str], dates: dict) -> str:
-    """A cell in words, e.g. "Valid until 12 March 2027", "Overdue 1 May 2026"."""
+    """A cell in words, e.g. "Valid until 12 March 2027", "Overdue 1 May 2026", "Valid
+    (external) until 1 May 2027" for training done elsewhere."""
     label = labels[cell.status]
+    if cell.external:
+        label = _("%(status)s (external)", status=label)
     if cell.on is None:
         return label
     if cell.status in ("valid", "expiring"):

@@ -3,12 +3,15 @@
 Each cell is one of: ``valid`` (until a date, or without expiry), ``expiring`` (valid, runs
 out within 30 days), ``due`` (an open assignment, due on a date), ``overdue``, ``expired``
 (the newest certificate ran out and nothing replaced it), ``missing`` (required, nothing
-held or assigned yet) or ``not_required``. A course's column also says how many of the people
-who must hold it do (valid or expiring): "is this centre qualified for product X".
+held or assigned yet) or ``not_required``. Valid training done elsewhere (the records
+plugin) counts like a certificate: its cell is valid or expiring until its ``valid_until``,
+marked ``external``, and it wins over an open assignment (the record satisfies it). A
+course's column also says how many of the people who must hold it do (valid or
+expiring): "is this centre qualified for product X".
 
-Built in a constant number of queries whatever the number of people (five, with the
+Built in a constant number of queries whatever the number of people (six, with the
 filters applied in SQL), from the centre's active people, the requirements in force there
-and the enrolment and certificates plugins' tables read-only (:mod:`.records`). Dates are
+and the enrolment, certificates and records plugins' tables read-only (:mod:`.records`). Dates are
 Europe/Stockholm dates.
 """
 
@@ -51,6 +54,7 @@ class Filters:
 class Cell:
     status: str
     on: date | None = None  # valid until, due on, expired on
+    external: bool = False  # held through training done elsewhere (records plugin)
 
 
 NOT_REQUIRED_CELL = Cell(NOT_REQUIRED)
@@ -178,6 +182,7 @@ def build(centre: Centre, filters: Filters = Filters()) -> Matrix:
                 )
             )
         }
+    externals = records.valid_externals(centre_people, course_ids, today)
     soon = today + timedelta(days=digest.EXPIRING_DAYS)
     for person in people:
         required = {r.course_id for r in in_force if r.matches(person)}
@@ -186,10 +191,23 @@ def build(centre: Centre, filters: Filters = Filters()) -> Matrix:
                 continue
             key = (person.id, column.course_id)
             cell = _status(key, certs, done, due, today, soon)
+            if key in externals:
+                cell = _with_external(cell, externals[key], soon)
             matrix.cells[key] = cell
             column.required += 1
             column.qualified += cell.status in QUALIFIED
     return matrix
+
+
+def _with_external(cell: Cell, until: date | None, soon: date) -> Cell:
+    """The cell once valid outside training (valid until ``until``, None: no expiry) is
+    counted: it replaces anything not held, and a held cell that runs out sooner."""
+    outside = Cell(VALID if until is None or until > soon else EXPIRING, until, external=True)
+    if cell.status not in QUALIFIED:
+        return outside
+    if cell.on is not None and (until is None or until > cell.on):
+        return outside
+    return cell
 
 
 def _status(key, certs, done, due, today: date, soon: date) -> Cell:

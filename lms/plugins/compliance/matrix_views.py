@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, render_template, request, url_for
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -62,13 +63,14 @@ def _rows(m: matrix.Matrix) -> list[tuple]:
     """(person, the row's cells as HTML): each distinct (status, date) cell is built once,
     so 20,000 cells cost 20,000 look-ups, not 20,000 template rounds."""
     shown, dates, built = exports.shown_labels(), m.dates(format_date), {}
+    outside = Markup("<br>{}").format(_("External"))
 
     def html(cell: matrix.Cell) -> Markup:
-        key = (cell.status, cell.on)
+        key = (cell.status, cell.on, cell.external)
         if key not in built:
             on = Markup("<br>{}").format(dates[cell.on]) if cell.on else ""
-            built[key] = Markup('<td class="cell-{}">{}{}</td>').format(
-                cell.status, shown[cell.status], on
+            built[key] = Markup('<td class="cell-{}">{}{}{}</td>').format(
+                cell.status, shown[cell.status], on, outside if cell.external else ""
             )
         return built[key]
 

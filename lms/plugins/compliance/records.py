@@ -1,7 +1,8 @@
 """Read-only views of other plugins' tables (SQLAlchemy Core, ``db.metadata.tables``).
 
 Like the reports plugin, compliance never imports another plugin and never writes its
-tables: it reads assignments, completions and certificates here, and asks for writes through
+tables: it reads assignments, completions, certificates and training done elsewhere (the
+records plugin's ``records_external_training``) here, and asks for writes through
 ``assignment_requested`` / ``assignment_withdrawn``. A table whose plugin is switched off
 reads as absent (None).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Table, and_, exists, func, or_, select
+from sqlalchemy import Table, and_, exists, false, func, or_, select
 
 from lms.extensions import db
 from lms.plugins import enabled_plugins
@@ -38,6 +39,59 @@ def cycles() -> Table | None:
 
 def certificates() -> Table | None:
     return table("certificates", "certificates_certificate")
+
+
+def external() -> Table | None:
+    """Training done elsewhere (records plugin), or None when that plugin is off."""
+    return table("records", "records_external_training")
+
+
+def valid_external_condition(ext: Table, today: date):
+    """SQL condition on ``ext``: the outside training counts as a course (``course_id`` set;
+    a free-text record counts as nothing) and is valid on ``today`` (Stockholm date;
+    ``valid_until`` None: no expiry). Outside records are never withdrawn (append-only), so
+    there is no other state to check. Rule: issue 19 §3, it counts towards requirements like
+    our own certificates."""
+    return and_(
+        ext.c.course_id.is_not(None),
+        or_(ext.c.valid_until.is_(None), ext.c.valid_until >= today),
+    )
+
+
+def valid_externals(user_ids_query, course_ids: list[int], today: date):
+    """Per (person, course): the latest ``valid_until`` of their valid outside training on
+    ``today`` (None: without expiry, which beats any date), as a dict
+    {(user_id, course_id): date | None}; empty without the records plugin."""
+    ext = external()
+    if ext is None or not course_ids:
+        return {}
+    found: dict[tuple[int, int], date | None] = {}
+    rows = db.session.execute(
+        select(ext.c.user_id, ext.c.course_id, ext.c.valid_until).where(
+            ext.c.user_id.in_(user_ids_query),
+            ext.c.course_id.in_(course_ids),
+            valid_external_condition(ext, today),
+        )
+    )
+    for user_id, course_id, until in rows:
+        key = (user_id, course_id)
+        held = found.get(key, until)
+        if key not in found or (held is not None and (until is None or until > held)):
+            found[key] = until
+    return found
+
+
+def held_externally(user_col, course_col, today: date):
+    """SQL condition: the person in ``user_col`` holds valid outside training for the course
+    in ``course_col`` on ``today``; a false condition without the records plugin."""
+    ext = external()
+    if ext is None:
+        return false()
+    return exists().where(
+        ext.c.user_id == user_col,
+        ext.c.course_id == course_col,
+        valid_external_condition(ext, today),
+    )
 
 
 def counting_completion(c: Table):
@@ -77,19 +131,34 @@ def valid_certificate_condition(cert: Table, today: date):
 
 
 def holders(user_ids: list[int], course_id: int, today: date) -> set[int]:
-    """Which of ``user_ids`` hold a valid certificate of the course on ``today``."""
-    cert = certificates()
-    if cert is None or not user_ids:
+    """Which of ``user_ids`` hold the course on ``today`` (Stockholm date): a valid
+    certificate, or valid training done elsewhere that counts as the course."""
+    if not user_ids:
         return set()
-    return set(
-        db.session.scalars(
-            select(cert.c.user_id).where(
-                cert.c.course_id == course_id,
-                cert.c.user_id.in_(user_ids),
-                valid_certificate_condition(cert, today),
+    found: set[int] = set()
+    cert = certificates()
+    if cert is not None:
+        found |= set(
+            db.session.scalars(
+                select(cert.c.user_id).where(
+                    cert.c.course_id == course_id,
+                    cert.c.user_id.in_(user_ids),
+                    valid_certificate_condition(cert, today),
+                )
             )
         )
-    )
+    ext = external()
+    if ext is not None:
+        found |= set(
+            db.session.scalars(
+                select(ext.c.user_id).where(
+                    ext.c.course_id == course_id,
+                    ext.c.user_id.in_(user_ids),
+                    valid_external_condition(ext, today),
+                )
+            )
+        )
+    return found
 
 
 def newest_certificates(user_ids_query, course_ids: list[int]):

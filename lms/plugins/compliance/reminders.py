@@ -10,7 +10,8 @@ delivers them.
 To the learner (in their language): the assigned notice (for assignments an admin made;
 requirement and recertification assignments get theirs when made), ``LMS_REMINDER_DAYS``
 (default 30 and 7) days before a due date and before a certificate expires, and on the day
-an assignment becomes overdue; never for a completed or withdrawn assignment, a course no
+an assignment becomes overdue; never for a completed or withdrawn assignment, one that
+valid training done elsewhere satisfies, a course no
 longer published, or a deactivated person. A reminder the job missed (it was down) is sent
 up to ``LMS_REMINDER_LATE_DAYS`` days late, never older ones. A nearer threshold already
 passed makes a farther one silent (``days``: no "30 days left" after "7 days left").
@@ -65,7 +66,9 @@ def _sent(subject, kind: str, extra=None):
     return exists().where(and_(*conditions))
 
 
-def _open_assignments():
+def _open_assignments(today: date):
+    """Open assignments of active people to published courses that valid training done
+    elsewhere (records plugin) does not already satisfy on ``today`` (Stockholm)."""
     a = records.assignments()
     users = User.__table__
     courses = Course.__table__
@@ -78,6 +81,7 @@ def _open_assignments():
             users.c.active.is_(True),
             courses.c.published_version_id.is_not(None),
             records.open_assignment_condition(a),
+            ~records.held_externally(a.c.user_id, a.c.course_id, today),
         )
     )
     return a, subject, query
@@ -128,7 +132,7 @@ def _by_centre(user: User) -> str:
 
 
 def _assignment_reminders(today: date, report: Report, dry_run: bool) -> None:
-    a, subject, base = _open_assignments()
+    a, subject, base = _open_assignments(today)
     since = datetime.combine(today - timedelta(days=_late()), time())
     assigned = base.where(a.c.created_at >= since, ~_sent(subject, "assigned"))
     _each(
