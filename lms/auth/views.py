@@ -30,7 +30,7 @@ from lms.auth.forms import (
     profession_choices,
 )
 from lms.auth.passwords import verify_password
-from lms.auth.redirects import safe_next
+from lms.auth.redirects import landing, safe_next
 from lms.extensions import db, limiter
 from lms.membership import domains
 from lms.membership import services as membership
@@ -60,16 +60,6 @@ def _home() -> str:
     return url_for("core.home")
 
 
-def _landing(user) -> str:
-    """Where ``user`` lands after signing in without a ``next``: the first path a plugin
-    answers on ``landing_page`` (enrolment: My courses while something assigned is not
-    complete), else the home page (the catalogue)."""
-    for path in events.emit(events.landing_page, events.Landing(user_id=user.id)):
-        if path:
-            return path
-    return _home()
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: _limit("LMS_LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"])
@@ -91,7 +81,7 @@ def login():
             services.start_session(user, remember=form.remember.data)
             if user.locale:
                 session["lang"] = user.locale
-            return redirect(safe_next(request.args.get("next"), _landing(user)))
+            return redirect(safe_next(request.args.get("next"), landing(user)))
         else:
             form.password.errors.append(_("The e-mail address or password is wrong."))
     panels = events.panels(

@@ -184,3 +184,21 @@ def test_id_tokens_that_fail_a_check_are_refused(client, sso_servers):
                  "alg-none"):  # fmt: skip
         _refused(_forged(client, sso_servers.forged, mode), "could not be verified")
     sso_servers.forged.mode = "good"
+
+
+def test_a_person_with_something_due_lands_on_my_courses_as_after_a_password(
+    client, make_user, make_course
+):
+    """The landing rule of issue 17 holds for single sign-on too: without a ``next``, a
+    person with an unfinished assigned course lands on My courses."""
+    from lms.models import Role
+    from lms.plugins.enrolment import assignments, services
+
+    oidc_sign_in(client, "nora")
+    client.post("/auth/logout")
+    nora = db.session.scalar(select(User))
+    make_course("due-course", modules=1, quiz_modules=())
+    admin = make_user(role=Role.centre_admin, centre="karolinska")
+    assignments.assign(services.course_by_slug("due-course"), [nora], actor=admin, due_on=None)
+    db.session.commit()
+    assert oidc_sign_in(client, "nora").headers["Location"] == "/me/"

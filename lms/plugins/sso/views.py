@@ -25,7 +25,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from lms import audit
 from lms.access import login_required, public
 from lms.auth import services as auth_services
-from lms.auth.redirects import safe_next
+from lms.auth.redirects import landing, safe_next
 from lms.extensions import csrf, db, limiter
 from lms.models import User
 from lms.plugins.sso import accounts, oidc, saml
@@ -73,10 +73,12 @@ def login(slug: str):
     form-action would stop a form from redirecting to the provider)."""
     provider = _provider(slug)
     link = request.args.get("link") == "1" and current_user.is_authenticated
-    next_url = safe_next(request.args.get("next"), _home())
+    asked = request.args.get("next")
+    next_url = safe_next(asked, _home())
     if current_user.is_authenticated and not link:
         return redirect(next_url)
-    flow = {"provider": slug, "next": next_url, "link": link}
+    # Without a next, where the person lands is decided once they are known (landing).
+    flow = {"provider": slug, "next": next_url if asked else None, "link": link}
     try:
         if provider.kind == "oidc":
             session[FLOW_KEY] = flow
@@ -146,7 +148,7 @@ def _signed_in(provider: Provider, asserted: accounts.Asserted, flow: dict, logo
     if current is not None and not current.is_authenticated:
         current = None
     outcome = accounts.resolve(provider, asserted, current=current)
-    next_url = safe_next(flow.get("next"), _home())
+    next_url = safe_next(flow["next"], _home()) if flow.get("next") else None
     if outcome.link_to is not None:
         session[PENDING_LINK_KEY] = {
             "asserted": asserted.as_dict(),
@@ -163,7 +165,9 @@ def _signed_in(provider: Provider, asserted: accounts.Asserted, flow: dict, logo
     return _log_in(outcome.user, provider, logout, next_url)
 
 
-def _log_in(user: User, provider: Provider, logout: dict, next_url: str):
+def _log_in(user: User, provider: Provider, logout: dict, next_url: str | None):
+    """Sign ``user`` in; go to ``next_url``, or where they land when None."""
+    next_url = next_url or landing(user)
     session.clear()  # a new session id for the new login (no fixation)
     audit.record("sso.login", actor=user, subject=user, provider=provider.slug)
     auth_services.start_session(user)  # commits the audit event with its own
