@@ -121,3 +121,47 @@ def test_junk_filters_do_not_break_the_list(client, auth, make_user):
     response = client.get("/records/audit?start=not-a-date&action=nope&centre=x&page=5")
     assert response.status_code == 422
     assert client.get("/records/audit.csv?start=junk").status_code == 400
+
+
+def test_the_csv_is_sent_whole_by_a_server_outside_the_test(app, make_user):
+    """The export streams its rows after the view returned. A WSGI server reads that body
+    with no application context around it (unlike a test holding one): run the request in
+    a thread of its own, which starts with no context, and read every row."""
+    import threading
+
+    from flask.testing import FlaskClient
+
+    from tests.conftest import CSRF_RE, PASSWORD
+
+    admin = make_user(role=Role.site_admin, email="sam@example.com")
+    for n in range(3):
+        audit.record("password.changed", actor=admin, subject=admin, note=f"row {n}")
+    db.session.commit()
+    email = admin.email  # read here: the thread has no database session
+    got: dict = {}
+
+    def download():
+        try:
+            client = FlaskClient(app, app.response_class, use_cookies=True)  # a bare one
+            token = CSRF_RE.search(client.get("/auth/login").get_data(as_text=True)).group(1)
+            client.post(
+                "/auth/login",
+                data={"csrf_token": token, "email": email, "password": PASSWORD},
+            )
+            response = client.get("/records/audit.csv")
+            got["status"] = response.status_code
+            got["body"] = b"".join(response.response).decode("utf-8")
+        except Exception:
+            import traceback
+
+            got["error"] = traceback.format_exc()
+
+    thread = threading.Thread(target=download)
+    thread.start()
+    thread.join(60)
+    assert "error" not in got, got.get("error")
+    assert got["status"] == 200
+    rows = list(csv.reader(io.StringIO(got["body"].lstrip("\ufeff")), delimiter=";"))
+    codes = [row[3] for row in rows[1:]]
+    assert codes.count("password.changed") == 3  # every event, to the end
+    assert "login.succeeded" in codes

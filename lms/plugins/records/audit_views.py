@@ -3,7 +3,7 @@ the scope and the rows come from :mod:`audit_query`."""
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -94,8 +94,10 @@ def audit_csv():
         abort(400)
     lines = audit_query.csv_lines(audit_query.stream(audit_query.scoped(viewer, flt)))
     stamp = clock.local_today().isoformat()
+    # The rows are read while the body is sent, after the view returned: keep the request's
+    # context (database session, locale) for the generator, as a WSGI server needs.
     return Response(
-        lines,
+        stream_with_context(lines),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="audit-trail-{stamp}.csv"'},
     )
