@@ -144,3 +144,18 @@ def test_creating_a_course_makes_a_draft_owned_by_its_author(as_educator, educat
     # Learners see nothing of it before it is published.
     assert as_educator.get(f"/courses/{SLUG}/").status_code == 404
     assert save(as_educator, "01-receiving.md", MODULE).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("language", "pattern"),
+    [("en", "/courses/&lt;address&gt;/"), ("sv", "/courses/&lt;adress&gt;/")],
+)
+def test_the_address_hint_shows_its_pattern_as_text(as_educator, language, pattern):
+    """A placeholder in angle brackets is text, not an HTML element that swallows the rest
+    of the hint and the field (seen by a new user on the new-course page)."""
+    page = as_educator.get("/educator/courses/new", headers={"Accept-Language": language}).get_data(
+        as_text=True
+    )
+    assert pattern in page
+    assert "<address>" not in page
+    assert "<adress>" not in page
