@@ -185,3 +185,19 @@ def test_navigation_fits_one_line_at_1280(page_for, email, locale):
     if menu.count():
         menu.click()
         assert page.locator(".nav-more a[href='/centre/assignments']").is_visible()
+
+
+@pytest.mark.parametrize(
+    ("email", "starts"),
+    [
+        ("educator@example.com", ["/educator/quizzes/", "/educator/courses/"]),
+        ("admin@example.com", ["/admin/users", "/centre/", "/records/audit"]),
+    ],
+)
+def test_staff_pages_reflow_at_320_and_390(page_for, email, starts):
+    """Educators' and site admins' pages too, in Swedish (the longer words): a table placed
+    straight in <main> scrolled the whole page at 390 px (seen by a new user)."""
+    page = page_for("sv")
+    login(page, email)
+    problems = check_reflow_everywhere(page, starts)
+    assert problems == [], "\n".join(problems)
