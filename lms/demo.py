@@ -105,6 +105,8 @@ def play(app: Flask, *, password: str) -> list[str]:
     done.append(
         f"centre-admin@example.com assigned car-t-receipt-storage-thaw to pharmacists, due {due}"
     )
+    _require_nursing(admin)
+    done.append("centre-admin@example.com requires car-t-nursing of Karolinska's nurses in 30 days")
     newcomer = _Visitor(app, None, password)
     page = newcomer.get("/auth/register")
     centre = re.search(r'<option value="(\d+)"[^>]*>[^<]*Karolinska', page)
@@ -127,6 +129,26 @@ def play(app: Flask, *, password: str) -> list[str]:
     audit.record(PLAYED, done=done)
     db.session.commit()
     return done
+
+
+def _require_nursing(admin: _Visitor) -> None:
+    """The centre admin's first training requirement: the centre's nurses hold the CAR-T
+    nursing course within 30 days (the demo nurse already does), so the matrix shows it."""
+    page = admin.get("/centre/requirements")
+    centre = re.search(r'name="centre"[^>]*>\s*<option[^>]*value="(\d+)"', page)
+    if centre is None:
+        raise DemoError("no centre on the requirements page")
+    nursing = db.session.scalar(select(Course.id).where(Course.slug == "car-t-nursing"))
+    form = {
+        "name": "CAR-T qualification (nurses)",
+        "reason": "Nurses caring for CAR-T patients are trained before the centre is qualified.",
+        "centre": centre.group(1),
+        "profession": "nurse",
+        "unit": "",
+        "course": str(nursing),
+        "days_to_complete": "30",
+    }
+    admin.post("/centre/requirements", form, page=page)
 
 
 def _take_course(visitor: _Visitor, slug: str, *, modules: int | None = None) -> None:

@@ -112,6 +112,9 @@ def test_seed_demo_plays_what_each_role_finds_through_the_pages(app, runner, aut
     auth.login("centre-admin@example.com", "demo-atmp-2026")
     members = client.get("/centre/members").get_data(as_text=True)
     assert "Olle Olsson (demo)" in members
+    matrix = client.get("/centre/matrix").get_data(as_text=True)
+    assert "CAR-T qualification (nurses)" in matrix or "Caring for CAR-T" in matrix
+    assert "Nora Nurse (demo)" in matrix
     auth.logout()
     auth.login("nurse@example.com", "demo-atmp-2026")
     assert "/certificates/" in client.get("/me/").get_data(as_text=True)
