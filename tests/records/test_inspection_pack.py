@@ -150,3 +150,16 @@ def test_a_centre_admin_cannot_ask_for_another_centres_pack(client, auth, make_u
         db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "records.pack_built"))
         is None
     )
+
+
+def test_the_pack_page_names_courses_in_the_pages_language(client, auth, make_user, make_course):
+    """A Swedish page lists the courses by their Swedish titles (seen by a new user: the
+    inspection pack listed English ones)."""
+    make_course("cell-basics", title="Cell Basics", swedish=True)
+    admin = make_user(role=Role.centre_admin, centre="karolinska")
+    auth.login(admin)
+    swedish = client.get("/centre/inspection-pack", headers={"Accept-Language": "sv"})
+    english = client.get("/centre/inspection-pack", headers={"Accept-Language": "en"})
+    assert "Kurs cell-basics" in swedish.get_data(as_text=True)
+    assert "Cell Basics" in english.get_data(as_text=True)
+    assert "Cell Basics" not in swedish.get_data(as_text=True)

@@ -4,6 +4,7 @@ evidence file for those who may see the record."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -42,9 +43,10 @@ def _form(centre: Centre) -> ExternalTrainingForm:
     courses = db.session.scalars(
         select(Course).where(Course.published_version_id.is_not(None)).order_by(Course.slug)
     ).all()
+    lang = str(get_locale())  # titles in the page's language
     form.course.choices = [
         SelectChoice("", _("None: described below")),
-        *(SelectChoice(str(c.id), c.published_version.title) for c in courses),
+        *(SelectChoice(str(c.id), c.published_version.text(lang)["title"]) for c in courses),
     ]
     return form
 

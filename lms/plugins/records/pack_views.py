@@ -4,6 +4,7 @@ any centre's. GET shows the form; POST builds the pack (audited) and streams it.
 from __future__ import annotations
 
 from flask import Response, abort, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -28,9 +29,10 @@ def _form(viewer) -> PackForm:
     courses = db.session.scalars(
         select(Course).where(Course.published_version_id.is_not(None)).order_by(Course.slug)
     ).all()
+    lang = str(get_locale())  # titles in the page's language
     form.course.choices = [
         SelectChoice("", _("All courses")),
-        *(SelectChoice(str(c.id), c.published_version.title) for c in courses),
+        *(SelectChoice(str(c.id), c.published_version.text(lang)["title"]) for c in courses),
     ]
     return form
 
