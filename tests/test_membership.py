@@ -402,3 +402,18 @@ def test_a_site_admin_changing_anothers_centre_must_say_why(client, auth, make_u
     assert "Say why" in response.get_data(as_text=True)
     db.session.refresh(person)
     assert person.centre_id == centres["skane"].id
+
+
+@pytest.mark.parametrize(
+    "url", ["/centre/members", "/centre/requirements", "/centre/matrix", "/centre/assignments"]
+)
+def test_a_site_admin_chooses_the_centre_on_every_centre_page(client, auth, make_user, url):
+    """One centre chooser (lms/templates/_centre_picker.html) for the site admin; a centre
+    admin sees none (their own centre is the only one)."""
+    auth.login(make_user(role=Role.site_admin))
+    page = client.get(url, query_string={"centre": "skane"}).get_data(as_text=True)
+    assert '<select id="centre-picker" name="centre">' in page
+    assert '<option value="skane" selected>' in page
+    auth.logout()
+    auth.login(make_user(role=Role.centre_admin, centre="umea"))
+    assert 'id="centre-picker"' not in client.get(url).get_data(as_text=True)
