@@ -97,3 +97,17 @@ def test_centre_admin_pages(client, auth, grow, url):
     few = statements(client, url)
     grow(1, 6)
     assert statements(client, url) == few
+
+
+def test_course_page_reads_the_learners_state_once(client, auth, grow):
+    """The enrolment panel and the signature panel (through ``enrolment_progress``) both
+    need where the learner stands: a GET page reads it once, not once per panel."""
+    grow(0, 1)
+    auth.login(grow.learner)
+    client.get("/courses/course-0/")
+    with counting(transaction_control=False) as sent:
+        response = client.get("/courses/course-0/")
+    assert response.status_code == 200
+    reads = [s for s in sent if re.search(r"\bFROM enrolment_enrolment\b", s)]
+    assert len(reads) == 1, reads
+    assert not [s for s in sent if re.search(r"\bFROM content_module\b", s)]

@@ -200,3 +200,21 @@ def test_concurrent_last_modules_complete_exactly_once(app, learner, make_course
     assert count(Progress) == 6
     assert count(Completion) == 1
     assert len(completed_events) == 1
+
+
+def test_state_is_kept_within_a_get_request_only(app, make_user, open_course):
+    """state_of answers a second ask from the request's memo only on GET/HEAD (which
+    change nothing); after a write in a POST request the next ask sees the write."""
+    from lms.plugins.enrolment import state
+
+    learner = make_user()
+    course = services.course_by_slug("open-course")
+    services.enrol(learner, course)
+    enrolment = services.active_enrolment(learner.id, course.id)
+    with app.test_request_context("/", method="POST"):
+        assert state.state_of(learner.id, course.id).done_count == 0
+        services.mark_done(enrolment, open_course.modules[0], source="reading")
+        assert state.state_of(learner.id, course.id).done_count == 1
+    with app.test_request_context("/", method="GET"):
+        first = state.state_of(learner.id, course.id)
+        assert state.state_of(learner.id, course.id) is first

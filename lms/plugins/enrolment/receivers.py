@@ -104,20 +104,20 @@ def on_ensure_enrolment(sender, payload: events.EnrolmentRequest, **_extra) -> i
 
 
 def on_progress_query(sender, payload: events.ProgressQuery, **_extra):
-    """Where the learner stands in the course (reads only): EnrolmentProgress or None."""
-    enrolment = services.active_enrolment(payload.user_id, payload.course_id)
-    if enrolment is None:
+    """Where the learner stands in the course (reads only): EnrolmentProgress or None.
+    Answered from :func:`.state.state_of`, which a GET page has usually asked already."""
+    found = state.state_of(payload.user_id, payload.course_id)
+    if found is None:
         return None
-    version_id, cycle = enrolment.version_id, enrolment.cycle
-    started = services.cycle_started(enrolment)
+    enrolment = found.enrolment
     return events.EnrolmentProgress(
         enrolment_id=enrolment.id,
-        version_id=version_id,
-        cycle=cycle,
-        modules_done=len(services.done_module_ids(enrolment.id, version_id, cycle)),
-        modules_total=len(services.modules_of(version_id)),
-        completed=services.completion_of(enrolment.id, version_id, cycle) is not None,
-        since=started.started_at if started is not None else None,
+        version_id=enrolment.version_id,
+        cycle=enrolment.cycle,
+        modules_done=found.done_count,
+        modules_total=found.total,
+        completed=found.completion is not None,
+        since=found.retake.started_at if found.retake is not None else None,
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
 
-from flask import current_app
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import defer, joinedload
 
@@ -256,6 +256,24 @@ def load_enrolments(user_id: int, course_id: int | None = None) -> list[Enrolmen
     return list(db.session.scalars(query).unique())
 
 
+STATE_MEMO = "enrolment_state_memo"
+
+
 def state_of(user_id: int, course_id: int) -> CourseState | None:
+    """The person's state in the course (None: not enrolled, or withdrawn).
+
+    A page asks this more than once (the course panel, then another plugin through
+    ``enrolment_progress``), so within one GET or HEAD request the answer is kept on
+    ``flask.g``: such a request changes nothing (no state change on GET), so the second
+    answer would be the same. Any other request reads afresh every time, since it may
+    have written in between."""
+    memo = None
+    if has_request_context() and request.method in ("GET", "HEAD"):
+        memo = g.setdefault(STATE_MEMO, {})
+        if (user_id, course_id) in memo:
+            return memo[(user_id, course_id)]
     found = [e for e in load_enrolments(user_id, course_id) if e.is_active]
-    return states_for(found)[0] if found else None
+    state = states_for(found)[0] if found else None
+    if memo is not None:
+        memo[(user_id, course_id)] = state
+    return state

@@ -47,7 +47,7 @@ def _language() -> str:
 def sign(course: str):
     found = _course_or_404(course)
     user = current_user._get_current_object()
-    pending = signatures.pending(user.id, found)
+    pending = signatures.pending(user.id, found.id)
     form = SignForm()
     if form.validate_on_submit():
         try:
@@ -72,16 +72,13 @@ def course_panel(sender, payload: events.CoursePage, **_extra) -> Markup | None:
     """On the course page: the call to sign once everything else is done."""
     if payload.user_id is None:
         return None
-    course = db.session.get(Course, payload.course_id)
-    if course is None:
-        return None
-    pending = signatures.pending(payload.user_id, course)
+    pending = signatures.pending(payload.user_id, payload.course_id)
     if pending is None:
         return None
     return Markup(
         render_template(
             "records/sign_panel.html",
-            course=course,
+            course_slug=payload.course_slug,
             meaning=signatures.meaning(pending.version, _language()),
         )
     )

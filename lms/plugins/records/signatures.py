@@ -69,10 +69,10 @@ def signature_for(enrolment_id: int, version_id: int, since=None) -> Signature |
     return db.session.scalar(statement.order_by(Signature.id.desc()).limit(1))
 
 
-def pending(user_id: int, course: Course) -> Pending | None:
+def pending(user_id: int, course_id: int) -> Pending | None:
     """What the learner may sign now: enrolled, every module done, not completed, the
     version asks for a signature and none is given yet. None otherwise."""
-    found = progress(user_id, course.id)
+    found = progress(user_id, course_id)
     if found is None or found.completed or found.modules_done < found.modules_total:
         return None
     version = db.session.get(CourseVersion, found.version_id)
@@ -102,7 +102,7 @@ def sign(user: User, course: Course, password: str, language: str) -> Signature:
     Raises SignatureRefused (nothing stored) when there is nothing to sign, the person
     cannot sign with a password, or the password is wrong.
     """
-    found = pending(user.id, course)
+    found = pending(user.id, course.id)
     if found is None:
         raise SignatureRefused(_("There is nothing to sign in this course now."))
     if not may_sign_with_password(user):
