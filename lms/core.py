@@ -1,4 +1,5 @@
-"""Core pages that belong to no plugin: home, language, health, accessibility, errors."""
+"""Core pages that belong to no plugin: home, language, accessibility, errors (the health
+check is :mod:`lms.health`, in front of Flask)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import text
 
 from lms.access import public
 from lms.auth import services as auth_services
@@ -43,18 +43,6 @@ def set_language():
         if current_user.is_authenticated:
             auth_services.set_locale(current_user._get_current_object(), form.lang.data)
     return redirect(safe_next(request.form.get("next"), url_for("core.home")))
-
-
-@bp.route("/healthz")
-@public
-def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception:  # any failure means: not healthy
-        current_app.logger.exception("health check failed")
-        db.session.rollback()
-        return {"status": "error", "database": "unreachable"}, 503
-    return {"status": "ok", "database": "ok"}
 
 
 @bp.route("/accessibility")

@@ -15,6 +15,26 @@ CSP = (
 )
 
 
+def base_headers(config) -> list[tuple[str, str]]:
+    """The headers every response gets (``config``: the app's config, for HSTS)."""
+    headers = [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if config.get("LMS_HSTS"):
+        headers.append(
+            (
+                "Strict-Transport-Security",
+                f"max-age={config['LMS_HSTS_MAX_AGE']}; includeSubDomains",
+            )
+        )
+    return headers
+
+
 def _signed_in() -> bool:
     """Whether the request carries a signed-in session, without loading the user (a
     database query /healthz and public pages need not pay). A user already loaded by the
@@ -31,17 +51,8 @@ def set_security_headers(response):
     (and every ``auth.`` page) are ``no-store`` with ``Vary: Cookie`` unless the view
     marked its response public."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if current_app.config.get("LMS_HSTS"):
-        headers.setdefault(
-            "Strict-Transport-Security",
-            f"max-age={current_app.config['LMS_HSTS_MAX_AGE']}; includeSubDomains",
-        )
+    for name, value in base_headers(current_app.config):
+        headers.setdefault(name, value)
     private = (request.endpoint or "").startswith("auth.") or _signed_in()
     # A view that marks its response public (course pictures: the same bytes for everyone)
     # keeps its caching; every other page of a logged-in user is no-store.

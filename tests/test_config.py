@@ -149,3 +149,28 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
+
+
+def test_healthz_runs_no_hook_and_sends_the_security_headers(app, client):
+    """Answered in front of Flask: no session is opened, no user loaded, no hook run (the
+    page monitors hit every few seconds), and still the headers every response gets."""
+    from flask import request_started
+
+    seen = []
+
+    def started(sender, **_extra):
+        seen.append(sender)
+
+    request_started.connect(started, app)
+    try:
+        response = client.get("/healthz", headers={"Cookie": "session=junk"})
+    finally:
+        request_started.disconnect(started, app)
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert seen == []
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert client.post("/healthz").status_code == 405
+    assert client.head("/healthz").data == b""

@@ -6,7 +6,6 @@ RULES = {
     "static": PUBLIC,
     "core.home": PUBLIC,
     "core.set_language": PUBLIC,
-    "core.healthz": PUBLIC,
     "core.accessibility": PUBLIC,
     "auth.login": PUBLIC,
     "auth.register": PUBLIC,
