@@ -32,6 +32,13 @@ ADMIN_PAGES = [
     "/centre/assignments",
     "/centre/members",
     "/courses/course-0/",
+    "/centre/requirements",
+    "/centre/import",
+    "/centre/inspection-pack",
+    "/records/audit",
+    "/records/external",
+    "/records/people/<learner>/history",
+    "/quizzes/extra-attempts",
 ]
 
 
@@ -93,6 +100,7 @@ def test_learner_pages(client, auth, grow, url):
 @pytest.mark.parametrize("url", ADMIN_PAGES)
 def test_centre_admin_pages(client, auth, grow, url):
     grow(0, 1)
+    url = url.replace("<learner>", str(grow.learner.id))
     auth.login(grow.admin)
     few = statements(client, url)
     grow(1, 6)

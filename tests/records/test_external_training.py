@@ -128,3 +128,27 @@ def test_the_person_finds_it_in_their_data_download(client, auth, make_user):
     [row] = data["training_done_elsewhere"]
     assert row["title"] == "CAR-T product training (manufacturer)"
     assert "signatures" in data
+
+
+def test_the_person_picker_searches_instead_of_listing_the_centre(client, auth, make_user):
+    """Issue 17: at a centre of 2,000 staff the form offers the people a search finds (by
+    name or e-mail, without JavaScript), never a dropdown of everyone."""
+    admin = make_user(role=Role.centre_admin)
+    nina = make_user(name="Nina Nurse", email="nina@example.com")
+    make_user(name="Per Pharmacist", email="per@example.com")
+    other = make_user(name="Nina Elsewhere", email="nina2@example.com", centre="skane")
+    auth.login(admin)
+    page = client.get("/records/external").get_data(as_text=True)
+    assert "Nina Nurse" not in page and "Per Pharmacist" not in page
+    assert 'name="person_q"' in page
+    page = client.get("/records/external?person_q=nIN").get_data(as_text=True)
+    assert f'<option value="{nina.id}">Nina Nurse (nina@example.com)</option>' in page
+    assert "Per Pharmacist" not in page
+    assert "Nina Elsewhere" not in page  # another centre's
+    assert "1 person at the centre matches" in page
+    # Found or not, a person of another centre is refused and nothing is stored.
+    response = _post(client, other, PDF)
+    assert response.status_code == 422
+    assert _count() == 0
+    assert _post(client, nina, PDF).status_code == 302
+    assert _count() == 1

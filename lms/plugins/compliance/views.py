@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from lms.access import roles_required
-from lms.content.models import Course, CourseVersion
+from lms.content.choices import published_course_choices
 from lms.extensions import db
 from lms.models import Centre, Role
 from lms.plugins.compliance import services
@@ -46,13 +45,7 @@ def all_centres() -> list[Centre]:
 
 
 def published_courses() -> list[SelectChoice]:
-    lang = str(get_locale())
-    rows = db.session.execute(
-        select(Course.id, CourseVersion)
-        .join(CourseVersion, CourseVersion.id == Course.published_version_id)
-        .order_by(CourseVersion.title)
-    )
-    return [SelectChoice(course_id, version.text(lang)["title"]) for course_id, version in rows]
+    return published_course_choices()
 
 
 def _form(centre: Centre) -> RequirementForm:

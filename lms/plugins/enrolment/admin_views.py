@@ -17,6 +17,7 @@ from wtforms import SelectChoice
 
 from lms import people
 from lms.access import roles_required
+from lms.content.choices import published_course_choices
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
 from lms.models import Centre, Role
@@ -51,14 +52,8 @@ def _centres() -> list[Centre]:
     return list(db.session.scalars(select(Centre).order_by(Centre.name)))
 
 
-def _published_courses() -> list[tuple[int, str]]:
-    lang = str(get_locale())
-    rows = db.session.execute(
-        select(Course.id, CourseVersion)
-        .join(CourseVersion, CourseVersion.id == Course.published_version_id)
-        .order_by(CourseVersion.title)
-    )
-    return [SelectChoice(course_id, version.text(lang)["title"]) for course_id, version in rows]
+def _published_courses() -> list[SelectChoice]:
+    return published_course_choices()
 
 
 def _here(endpoint: str, centre: Centre) -> str:

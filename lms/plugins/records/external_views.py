@@ -4,16 +4,18 @@ evidence file for those who may see the record."""
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from lms import people
 from lms.access import login_required, roles_required
+from lms.content.choices import published_course_choices
 from lms.content.models import Course
 from lms.extensions import db
 from lms.models import Centre, Role, User
+from lms.params import search_term
 from lms.plugins.records import external
 from lms.plugins.records.blueprint import bp
 from lms.plugins.records.forms import ExternalTrainingForm
@@ -32,21 +34,16 @@ def _centre(viewer: User) -> Centre | None:
 
 def _form(centre: Centre) -> ExternalTrainingForm:
     form = ExternalTrainingForm()
-    people = db.session.scalars(
-        select(User)
-        .where(User.centre_id == centre.id, User.active.is_(True))
-        .order_by(User.name, User.id)
-    ).all()
-    form.person.choices = [SelectChoice(0, _("Choose a person"))] + [
-        SelectChoice(u.id, f"{u.name} ({u.email})") for u in people
-    ]
-    courses = db.session.scalars(
-        select(Course).where(Course.published_version_id.is_not(None)).order_by(Course.slug)
-    ).all()
-    lang = str(get_locale())  # titles in the page's language
+    # The person picker: a search by name or e-mail (GET, no JavaScript needed), not a
+    # list of everyone at the centre; the view refuses a person of another centre.
+    found = people.search(centre.id, search_term("person_q"))
+    form.person.choices = [
+        SelectChoice(0, _("Choose a person") if found else _("Search for the person first"))
+    ] + [SelectChoice(u.id, f"{u.name} ({u.email})") for u in found]
+    form.person.validate_choice = False
     form.course.choices = [
         SelectChoice("", _("None: described below")),
-        *(SelectChoice(str(c.id), c.published_version.text(lang)["title"]) for c in courses),
+        *(SelectChoice(str(c.value), c.label) for c in published_course_choices()),
     ]
     return form
 
@@ -87,14 +84,18 @@ def external_list():
             else:
                 flash(_("The training done elsewhere is recorded."), "success")
                 return redirect(request.full_path.rstrip("?"))
+    rows = external.of_centre(centre.id)
+    holders = {r.user_id for r in rows}
+    person_q = search_term("person_q")
     return render_template(
         "records/external.html",
         centre=centre,
+        centre_slug=centre.slug if viewer.role == Role.site_admin else None,
         form=form,
-        rows=external.of_centre(centre.id),
-        people={
-            u.id: u for u in db.session.scalars(select(User).where(User.centre_id == centre.id))
-        },
+        rows=rows,
+        people={u.id: u for u in db.session.scalars(select(User).where(User.id.in_(holders)))},
+        person_q=person_q,
+        found=form.person.choices[1:],
     ), (422 if form.errors else 200)
 
 

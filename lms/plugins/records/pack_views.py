@@ -4,7 +4,6 @@ any centre's. GET shows the form; POST builds the pack (audited) and streams it.
 from __future__ import annotations
 
 from flask import Response, abort, render_template
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +11,7 @@ from wtforms import SelectChoice
 
 from lms import audit, clock
 from lms.access import roles_required
-from lms.content.models import Course
+from lms.content.choices import published_course_choices
 from lms.extensions import db
 from lms.models import Centre, Role
 from lms.plugins.records import pack
@@ -26,13 +25,9 @@ def _form(viewer) -> PackForm:
     else:
         centres = [viewer.centre] if viewer.centre is not None else []
     form.centre.choices = [SelectChoice(str(c.id), c.label) for c in centres]
-    courses = db.session.scalars(
-        select(Course).where(Course.published_version_id.is_not(None)).order_by(Course.slug)
-    ).all()
-    lang = str(get_locale())  # titles in the page's language
     form.course.choices = [
         SelectChoice("", _("All courses")),
-        *(SelectChoice(str(c.id), c.published_version.text(lang)["title"]) for c in courses),
+        *(SelectChoice(str(c.value), c.label) for c in published_course_choices()),
     ]
     return form
 
