@@ -107,19 +107,27 @@ def centres() -> list[Centre]:
     return list(db.session.scalars(select(Centre).order_by(Centre.name)))
 
 
+def sees_all_centres(user: User) -> bool:
+    """Whether the report names every centre: a site admin's network, an educator's own
+    courses across centres. A centre admin (whatever else they hold) sees their centre."""
+    if user.has_role(Role.site_admin):
+        return True
+    return user.has_role(Role.educator) and not user.has_role(Role.centre_admin)
+
+
 def scope_for(user: User, centre_slug: str | None, lang: str, centres: list[Centre]) -> Scope:
     """Centre admins get their own centre, whatever the URL asks for; site admins the centre
     they ask for (one of ``centres``) or the network; educators the courses they own,
     across centres, without the names of people."""
     all_courses = tuple(courses(lang))
-    if user.role == Role.site_admin:
+    if user.has_role(Role.site_admin):
         centre = next((c for c in centres if c.slug == centre_slug), None)
         if centre is not None:
             return Scope("centre", Filter(centre_id=centre.id), centre, all_courses)
         return Scope("network", Filter(all_centres=True), None, all_courses)
-    if user.role == Role.centre_admin:
+    if user.has_role(Role.centre_admin):
         return Scope("centre", Filter(centre_id=user.centre_id), user.centre, all_courses)
-    if user.role == Role.educator:
+    if user.has_role(Role.educator):
         email = user.email.lower()
         owned = tuple(c for c in all_courses if email in c.owners)
         return Scope(
@@ -129,7 +137,7 @@ def scope_for(user: User, centre_slug: str | None, lang: str, centres: list[Cent
             owned,
             may_see_people=False,
         )
-    raise PermissionError(user.role)
+    raise PermissionError(sorted(user.roles))
 
 
 def narrowed(scope: Scope, *, course_id: int | None, profession: str | None) -> Filter:

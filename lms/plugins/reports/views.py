@@ -37,9 +37,9 @@ def _filters():
     user = current_user._get_current_object()
     form = ReportFilterForm(formdata=request.args)
     # Centre names for the tables of site admins and educators (who see every centre).
-    centres = services.centres() if user.role != Role.centre_admin else []
-    centre_slug = request.args.get("centre") if user.role == Role.site_admin else None
-    if user.role != Role.site_admin:
+    centres = services.centres() if services.sees_all_centres(user) else []
+    centre_slug = request.args.get("centre") if user.has_role(Role.site_admin) else None
+    if not user.has_role(Role.site_admin):
         # Not a choice for anyone else: whatever ``?centre=`` says is not even read.
         del form.centre
     scope = services.scope_for(user, centre_slug, _lang(), centres)
