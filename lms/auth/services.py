@@ -169,7 +169,7 @@ def set_roles(user: User, roles: Iterable[Role], *, actor: User, reason: str | N
     if old == new:
         return
     for row in list(user.role_rows):
-        if not row.has_role(*new):
+        if row.role not in new:
             user.role_rows.remove(row)
     user.grant(*(r for r in sorted(new, key=list(Role).index) if r not in old), by=actor)
     user.session_version += 1
