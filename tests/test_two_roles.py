@@ -145,6 +145,34 @@ def test_the_report_is_the_centres_not_the_networks(client, auth, both):
     html = client.get("/centre/?centre=skane").get_data(as_text=True)
     assert "Training at Karolinska Universitetssjukhuset" in html
     assert 'name="centre"' not in html  # no centre picker: that is a site admin's
+    assert 'href="/centre/?view=courses"' in html
+
+
+def test_the_report_of_their_own_courses_counts_people_without_names(
+    client, auth, both, make_user, make_course
+):
+    owned = make_course("owned-course", title="Owned Course", course={"owners": [both.email]})
+    make_course("other-course", title="Other Course")
+    away = make_user(centre="skane", name="Sven Skånsk")
+    from lms.plugins.enrolment import services as enrolment
+
+    enrolment.enrol(away, owned.course)
+    db.session.commit()
+    auth.login(both)
+    html = client.get("/centre/?view=courses&centre=skane").get_data(as_text=True)
+    assert "Training in your courses" in html
+    assert "Owned Course" in html
+    assert "Other Course" not in html
+    assert "Skånes universitetssjukhus" in html  # counted per centre
+    assert "Sven Skånsk" not in html  # never named
+    assert "/centre/people" not in html
+
+
+def test_a_plain_centre_admin_cannot_ask_for_the_courses_view(client, auth, make_user):
+    auth.login(make_user(role=Role.centre_admin, centre="karolinska"))
+    html = client.get("/centre/?view=courses").get_data(as_text=True)
+    assert "Training at Karolinska Universitetssjukhuset" in html
+    assert "Your courses at every centre" not in html
 
 
 def test_site_admin_sets_two_roles_and_the_audit_names_both(client, auth, make_user, centres):
