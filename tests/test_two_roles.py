@@ -217,3 +217,16 @@ def test_a_site_admin_who_is_also_a_centre_admin_keeps_every_centre(client, auth
     auth.login(person)
     html = client.get("/centre/members?centre=skane").get_data(as_text=True)
     assert "Skånes universitetssjukhus" in html
+
+
+def test_the_session_loads_the_person_and_their_roles_in_one_statement(app, both):
+    from lms.security import load_user
+    from tests.sql import counting
+
+    key = both.get_id()
+    db.session.remove()
+    with app.test_request_context(), counting(transaction_control=False) as sent:
+        user = load_user(key)
+        assert user.roles == {Role.learner, *BOTH}
+        assert user.centre.slug == "karolinska"
+    assert len(sent) == 1, sent
