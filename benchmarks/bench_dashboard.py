@@ -119,7 +119,7 @@ def main() -> int:
                 password=None,
                 centre_id=centre.id,
                 profession=Profession.other,
-                role=Role.centre_admin,
+                roles=(Role.centre_admin,),
             )
             ids = learner.id, admin.id
         client = app.test_client()

@@ -61,6 +61,6 @@ def enforce():
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if rule != ANY_USER and current_user.role not in rule:
+    if rule != ANY_USER and not current_user.has_role(*rule):
         abort(403)
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms.labels import role_label
+from lms.labels import roles_label
 
 SENTENCES = {
     "authoring.course_created": _l("Created the course %(course)s for authoring"),
@@ -96,6 +96,8 @@ def action_label(action: str) -> str:
 def _value(value) -> str:
     if value is None or value == "":
         return "–"
+    if isinstance(value, list):  # a set of values, e.g. the roles of role.changed
+        return ", ".join(_value(item) for item in value) if value else "–"
     if isinstance(value, dict):  # {"old": ..., "new": ...} of one field
         return f"{_value(value.get('old'))} → {_value(value.get('new'))}"
     return str(value)
@@ -111,7 +113,7 @@ def describe(action: str, details: dict | None) -> str:
     if action in _ROLE_ACTIONS:
         for key in ("old", "new"):
             if key in (details or {}):
-                values[key] = role_label(details[key])
+                values[key] = roles_label(details[key])
     try:
         return str(sentence) % values
     except (TypeError, ValueError, KeyError):

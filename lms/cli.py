@@ -69,7 +69,7 @@ def create_admin(email: str, name: str, password: str, centre_slug: str | None) 
         password=password,
         centre_id=centre_id,
         profession=Profession.other,
-        role=Role.site_admin,
+        roles=(Role.site_admin,),
         confirm_centre=True,
     )
     click.echo(f"site admin {user.email} created")
@@ -135,7 +135,7 @@ def seed_demo() -> None:
             password=DEMO_PASSWORD,
             centre_id=karolinska.id if karolinska else None,
             profession=profession,
-            role=role,
+            roles=(role,),
             confirm_centre=True,
         )
         click.echo(f"demo account {email} ({role.value}) / {DEMO_PASSWORD}")

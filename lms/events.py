@@ -670,7 +670,7 @@ class CompletionQuery:
 class PasswordLogin:
     user_id: int
     centre_id: int | None
-    role: str
+    roles: tuple[str, ...]  # the roles beyond learner, as stored values (lms.models.role_values)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,16 @@ def profession_label(value) -> str:
         return str(value)
 
 
+def roles_label(values) -> str:
+    """A set of roles as one phrase ("Educator, Centre admin"): the roles beyond learner in
+    the enum's order, or "Learner" when there are none. ``values``: Role members or stored
+    values (a single string is one role: audit events before 0019_user_roles)."""
+    if isinstance(values, str):
+        values = [values]
+    held = [r for r in Role if r.value in {str(v) for v in values or ()} and r != Role.learner]
+    return ", ".join(role_label(r) for r in held) if held else role_label(Role.learner)
+
+
 def role_label(value) -> str:
     try:
         return str(ROLE_LABELS[Role(value)])

@@ -34,6 +34,13 @@ class Role(enum.StrEnum):
     site_admin = "site_admin"
 
 
+def role_values(roles) -> list[str]:
+    """The roles beyond learner as their stored values, in the enum's order (lowest
+    first): how role sets are written to the audit trail and to events."""
+    held = {Role(r) for r in roles}
+    return [r.value for r in Role if r in held and r != Role.learner]
+
+
 # The ATMP centres of the university hospitals; the first migration seeds the same list.
 DEFAULT_CENTRES = (
     ("karolinska", "Karolinska Universitetssjukhuset", "Stockholm"),
@@ -77,9 +84,6 @@ class User(UserMixin, db.Model):
     profession: Mapped[Profession] = mapped_column(
         db.Enum(Profession, native_enum=False, length=20, validate_strings=True)
     )
-    role: Mapped[Role] = mapped_column(
-        db.Enum(Role, native_enum=False, length=20, validate_strings=True), default=Role.learner
-    )
     # The person's *confirmed* centre (None: none). Written only by lms.membership, which
     # keeps it equal to the one confirmed CentreMembership; everything else reads it.
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"), index=True)
@@ -100,6 +104,13 @@ class User(UserMixin, db.Model):
     anonymised_at: Mapped[datetime | None]
 
     centre: Mapped[Centre | None] = relationship(lazy="joined")
+    # The person's roles beyond learner (everyone is a learner): see :class:`UserRole`.
+    role_rows: Mapped[list[UserRole]] = relationship(
+        lazy="selectin",
+        foreign_keys="UserRole.user_id",
+        cascade="all, delete-orphan",
+        order_by="UserRole.role",
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -108,14 +119,54 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
 
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Every role the person holds; always includes :attr:`Role.learner`."""
+        return frozenset((Role.learner, *(row.role for row in self.role_rows)))
+
     def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
+        """True when the person holds any of ``roles`` (``has_role(Role.learner)`` is
+        always True). Each role gives its own pages; none implies another's."""
+        return not self.roles.isdisjoint(roles)
+
+    def grant(self, *roles: Role, by: User | None = None) -> None:
+        """Add roles the person lacks (no commit, no audit: see
+        :func:`lms.auth.services.set_roles` for an admin's change). Learner needs no row."""
+        held = self.roles
+        for role in roles:
+            if role not in held and role != Role.learner:
+                self.role_rows.append(UserRole(role=role, granted_by_id=by.id if by else None))
+                held = held | {role}
 
     @validates("name")
     def _one_line_name(self, _key: str, value: str) -> str:
         """A name is one line of printable text in NFC, whichever path writes it (a form,
         an import, a command, a plugin): see :func:`lms.text.one_line`."""
         return one_line(value)
+
+
+class UserRole(db.Model):
+    """One row per role a person holds beyond learner (a person may hold several: an
+    educator who is also their centre's admin). Each role gives its own pages: a centre
+    admin's are limited to their own centre whatever else they hold."""
+
+    __tablename__ = "user_role"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    role: Mapped[Role] = mapped_column(
+        db.Enum(Role, native_enum=False, length=20, validate_strings=True), primary_key=True
+    )
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)  # UTC
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+def holds_role(*roles: Role):
+    """SQL: the ``User`` row's person holds any of ``roles`` (an EXISTS on user_role; for
+    ``.where()``). Not for :attr:`Role.learner`, which has no rows."""
+    return (
+        select(UserRole.user_id)
+        .where(UserRole.user_id == User.id, UserRole.role.in_(roles))
+        .exists()
+    )
 
 
 # A second guard behind the normalising code: no two accounts differ only in letter case.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
 from lms.models import User
@@ -68,7 +70,14 @@ def load_user(session_id: str) -> User | None:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except ValueError:
         return None
-    user = db.session.get(User, user_id)
+    # One statement: the person, their centre and their roles (no lazy load per request).
+    user = (
+        db.session.scalars(
+            select(User).options(joinedload(User.role_rows)).where(User.id == user_id)
+        )
+        .unique()
+        .one_or_none()
+    )
     if user is None or not user.active or user.session_version != version:
         return None
     return user

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from lms.labels import membership_status_label, profession_label, role_label
+from lms.labels import membership_status_label, profession_label, role_label, roles_label
 from lms.plugins import nav_entries
 
 
@@ -30,6 +30,7 @@ def _build() -> dict:
         "current_locale": str(get_locale()),
         "profession_label": profession_label,
         "role_label": role_label,
+        "roles_label": roles_label,
         "membership_status_label": membership_status_label,
         "request_path": request.full_path.rstrip("?"),
     }

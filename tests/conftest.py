@@ -219,7 +219,8 @@ def centres(app):
 
 @pytest.fixture
 def make_user(app, centres, password_hash):
-    """Factory: ``make_user(role=Role.centre_admin, centre="skane")`` -> a stored User."""
+    """Factory: ``make_user(role=Role.centre_admin, centre="skane")`` -> a stored User.
+    A person with several roles: ``make_user(roles=(Role.educator, Role.centre_admin))``."""
     from lms.models import (
         CentreMembership,
         MembershipSource,
@@ -236,6 +237,7 @@ def make_user(app, centres, password_hash):
         email: str | None = None,
         name: str | None = None,
         role: Role = Role.learner,
+        roles: tuple[Role, ...] = (),
         centre: str | None = "karolinska",
         profession: Profession = Profession.nurse,
         active: bool = True,
@@ -246,12 +248,12 @@ def make_user(app, centres, password_hash):
             email=email or f"user{n}@example.com",
             name=name or f"Test User {n}",
             password_hash=password_hash,
-            role=role,
             centre_id=centres[centre].id if centre else None,
             profession=profession,
             active=active,
             locale=locale,
         )
+        user.grant(role, *roles)
         db.session.add(user)
         if centre:
             db.session.flush()

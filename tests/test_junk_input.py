@@ -17,7 +17,7 @@ from tests.test_every_page import config_overrides, site  # noqa: F401  (fixture
 NAMES = [
     "page", "q", "course", "centre", "status", "profession", "audience", "language",
     "preview", "next", "again", "attempt_id", "lock_version", "key", "extra", "reason",
-    "name", "email", "role", "active", "clear", "person", "target", "due_on", "file",
+    "name", "email", "role", "roles", "active", "clear", "person", "target", "due_on", "file",
     "csrf_token", "version_id", "drawn", "lang", "assign", "new_due_date",
 ]  # fmt: skip
 VALUES = [

@@ -103,7 +103,6 @@ def test_a_site_admins_change_of_centre_is_audited_with_the_real_actor_and_reaso
     response = client.post(
         f"/admin/users/{person.id}",
         data={
-            "role": "learner",
             "centre": str(centres["umea"].id),
             "reason": "Started at Umeå on 1 March",
         },

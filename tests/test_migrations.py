@@ -114,3 +114,79 @@ def test_stepping_down_from_the_unit_keeps_the_one_account_per_address_rule(empt
             conn.execute(insert, {"e": "anna@example.com"})
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
+def test_the_roles_move_to_their_own_table_and_back(empty_database_url):
+    """0019_user_roles copies every non-learner role into user_role and drops the column
+    with a plain ALTER TABLE (the lower(email) index stays); the downgrade puts the highest
+    role back; up again keeps the data."""
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0018_job_titles")
+        insert = text(
+            "INSERT INTO user_account (email, name, profession, role, active, "
+            "session_version, created_at) VALUES (:e, 'N', 'nurse', :r, true, 1, "
+            "'2025-01-02 03:04:05')"
+        )
+        people = {
+            "learner@example.com": "learner",
+            "educator@example.com": "educator",
+            "centre@example.com": "centre_admin",
+            "site@example.com": "site_admin",
+        }
+        with db.engine.begin() as conn:
+            for email, role in people.items():
+                conn.execute(insert, {"e": email, "r": role})
+        roles_query = text(
+            "SELECT u.email, r.role FROM user_role r JOIN user_account u ON u.id = r.user_id "
+            "ORDER BY u.email"
+        )
+
+        upgrade(revision="0019_user_roles")
+        with db.engine.connect() as conn:
+            rows = [tuple(r) for r in conn.execute(roles_query)]
+        expected = sorted((e, r) for e, r in people.items() if r != "learner")
+        assert rows == expected
+        columns = {c["name"] for c in inspect(db.engine).get_columns("user_account")}
+        assert "role" not in columns
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:  # index kept
+            conn.execute(
+                text(
+                    "INSERT INTO user_account (email, name, profession, active, "
+                    "session_version, created_at) VALUES ('Site@example.com', 'N', 'nurse', "
+                    "true, 1, '2025-01-02 03:04:05')"
+                )
+            )
+        with db.engine.begin() as conn:  # a second role for the educator
+            educator = conn.execute(
+                text("SELECT id FROM user_account WHERE email = 'educator@example.com'")
+            ).scalar()
+            conn.execute(
+                text(
+                    "INSERT INTO user_role (user_id, role, granted_at) "
+                    "VALUES (:u, 'centre_admin', '2025-01-02 03:04:05')"
+                ),
+                {"u": educator},
+            )
+
+        downgrade(revision="0018_job_titles")
+        assert "user_role" not in inspect(db.engine).get_table_names()
+        with db.engine.connect() as conn:
+            back = dict(conn.execute(text("SELECT email, role FROM user_account")).all())
+        assert back == {**people, "educator@example.com": "centre_admin"}  # the highest
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(insert, {"e": "SITE@example.com", "r": "learner"})
+
+        upgrade(revision="heads")
+        with db.engine.connect() as conn:
+            rows = [tuple(r) for r in conn.execute(roles_query)]
+        assert rows == sorted(
+            (e, r)
+            for e, r in {**people, "educator@example.com": "centre_admin"}.items()
+            if r != "learner"
+        )
+        db.session.remove()
+        db.engine.dispose()

@@ -1,4 +1,4 @@
-"""Site admins manage people: find them, change role and centre, deactivate, anonymise."""
+"""Site admins manage people: find them, change roles and centre, deactivate, anonymise."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms import SelectChoice, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms import audit_text, events
 from lms.access import roles_required
@@ -38,8 +39,20 @@ bp = Blueprint("admin", __name__, template_folder="templates")
 PAGE_SIZE = 50
 
 
+# The roles a site admin gives (everyone is a learner: no box for that). Each gives its own
+# pages; a person may hold several (an educator who is also their centre's admin).
+GRANTABLE = (Role.educator, Role.centre_admin, Role.site_admin)
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class AccountForm(Form):
-    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
+    roles = CheckboxesField(
+        _l("Roles"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in GRANTABLE]
+    )
     centre = SelectField(_l("Centre"), coerce=optional_int)
     reason = TextAreaField(
         _l("Reason for the change"), validators=[Optional(), Length(max=REASON_MAX)]
@@ -92,18 +105,19 @@ def user(user_id: int):
     form = AccountForm(obj=None)
     form.centre.choices = _centre_choices()
     if request.method == "GET":
-        form.role.data = person.role.value
+        form.roles.data = [r.value for r in GRANTABLE if person.has_role(r)]
         form.centre.data = person.centre_id
     if form.validate_on_submit():
         actor = current_user._get_current_object()
         reason = (form.reason.data or "").strip()
-        changes = form.role.data != person.role.value or form.centre.data != person.centre_id
-        if person.id == actor.id and form.role.data != Role.site_admin.value:
+        roles = {Role(value) for value in form.roles.data or ()} | {Role.learner}
+        changes = roles != person.roles or form.centre.data != person.centre_id
+        if person.id == actor.id and Role.site_admin not in roles:
             flash(_("You cannot take the site admin role from yourself."), "error")
         elif changes and person.id != actor.id and not reason:
             form.reason.errors.append(_("Say why: the change is made to another person's record."))
         else:
-            services.set_role(person, Role(form.role.data), actor=actor, reason=reason or None)
+            services.set_roles(person, roles, actor=actor, reason=reason or None)
             centre = db.session.get(Centre, form.centre.data) if form.centre.data else None
             try:
                 membership.place(person, centre, actor=actor, reason=reason or None)

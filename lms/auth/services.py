@@ -5,6 +5,7 @@ Views stay thin and call these. Every write commits once, so a failure leaves no
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -28,6 +29,7 @@ from lms.models import (
     Profession,
     Role,
     User,
+    role_values,
     utcnow,
 )
 from lms.urls import absolute_url
@@ -54,30 +56,31 @@ def register_user(
     password: str | None,
     centre_id: int | None,
     profession: Profession,
-    role: Role = Role.learner,
+    roles: Iterable[Role] = (),
     locale: str | None = None,
     confirm_centre: bool = False,
 ) -> User:
     """Store a new account and log it in nowhere; commits once. ``centre_id`` is the centre
     the person *asks* to join (the centre's admin decides, see :mod:`lms.membership`),
     unless ``confirm_centre`` is set by a trusted caller (``flask lms create-admin``, demo
-    data), which places them there at once. Raises EmailTaken (nothing stored)."""
+    data), which places them there at once. ``roles``: what the person holds beyond learner
+    (everyone is a learner). Raises EmailTaken (nothing stored)."""
     user = User(
         email=normalise_email(email),
         name=name.strip(),
         password_hash=hash_password(password) if password else None,
         centre_id=None,
         profession=profession,
-        role=role,
         locale=locale,
     )
+    user.grant(*roles)
     db.session.add(user)
     try:
         db.session.flush()
     except IntegrityError as exc:
         db.session.rollback()
         raise EmailTaken(email) from exc
-    audit.record("user.registered", actor=user, subject=user, role=str(role))
+    audit.record("user.registered", actor=user, subject=user, roles=role_values(user.roles))
     centre = db.session.get(Centre, centre_id) if centre_id is not None else None
     if centre is not None and confirm_centre:
         membership.place(user, centre, actor=None, reason=None, via="admin")
@@ -121,7 +124,9 @@ def password_login_allowed(user: User) -> bool:
     centre that signs in through its identity provider only). Refusals are audited."""
     answers = events.emit(
         events.password_login_allowed,
-        events.PasswordLogin(user_id=user.id, centre_id=user.centre_id, role=str(user.role)),
+        events.PasswordLogin(
+            user_id=user.id, centre_id=user.centre_id, roles=tuple(role_values(user.roles))
+        ),
     )
     if any(answer is False for answer in answers):
         audit.record("login.failed", subject=user, email=user.email, reason="password off")
@@ -152,16 +157,29 @@ def change_password(user: User, new_password: str, *, actor: User | None = None)
     db.session.commit()
 
 
-def set_role(user: User, role: Role, *, actor: User, reason: str | None = None) -> None:
-    """A site admin changes the person's role (commits); audited with old, new and reason.
-    The person's sessions end, so a lost role takes effect at once."""
-    old = user.role
-    if old == role:
+def set_roles(user: User, roles: Iterable[Role], *, actor: User, reason: str | None = None) -> None:
+    """A site admin sets the person's roles to exactly ``roles`` (learner is implied and
+    never stored); commits. Audited as ``role.changed`` with the old and new role lists
+    (sorted values, learner left out) and the reason. Nothing happens when the set is
+    unchanged. The person's sessions end, so a lost role takes effect at once.
+    Callers check who may change whom (a site admin keeps their own site admin role:
+    :mod:`lms.auth.admin`)."""
+    new = frozenset(roles) | {Role.learner}
+    old = user.roles
+    if old == new:
         return
-    user.role = role
+    for row in list(user.role_rows):
+        if row.role not in new:
+            user.role_rows.remove(row)
+    user.grant(*(r for r in sorted(new, key=list(Role).index) if r not in old), by=actor)
     user.session_version += 1
     audit.record(
-        "role.changed", actor=actor, subject=user, old=str(old), new=str(role), reason=reason
+        "role.changed",
+        actor=actor,
+        subject=user,
+        old=role_values(old),
+        new=role_values(new),
+        reason=reason,
     )
     db.session.commit()
 
@@ -228,7 +246,7 @@ def personal_data(user: User) -> dict:
             "name": user.name,
             "email": user.email,
             "profession": user.profession.value,
-            "role": user.role.value,
+            "roles": [role.value for role in sorted(user.roles, key=list(Role).index)],
             "centre": user.centre.label if user.centre else None,
             "language": user.locale,
             "created_at": user.created_at.isoformat(),

@@ -114,20 +114,20 @@ def may_decide(actor: User, person: User, centre_id: int) -> bool:
     """Whether ``actor`` may confirm, decline, place or remove ``person`` at ``centre_id``:
     site admins anywhere; a centre admin at their own centre only, never for themselves and
     never for another admin (a centre admin's centre changes only by a site admin)."""
-    if actor.role == Role.site_admin:
+    if actor.has_role(Role.site_admin):
         return True
     return (
-        actor.role == Role.centre_admin
+        actor.has_role(Role.centre_admin)
         and actor.centre_id is not None
         and actor.centre_id == centre_id
         and actor.id != person.id
-        and person.role not in ADMIN_ROLES
+        and not person.has_role(*ADMIN_ROLES)
     )
 
 
 def may_ask(user: User) -> bool:
     """Whether the person may ask to join or move themselves (admins may not)."""
-    return user.role not in ADMIN_ROLES
+    return not user.has_role(*ADMIN_ROLES)
 
 
 # Writes ---------------------------------------------------------------------------------------

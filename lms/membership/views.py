@@ -38,7 +38,7 @@ def _actor() -> User:
 def _centre() -> Centre:
     """The centre this page is about: a centre admin's own; a site admin's choice."""
     user = _actor()
-    if user.role == Role.centre_admin:
+    if not user.has_role(Role.site_admin):  # a centre admin: their own, whatever else
         if user.centre is None:
             abort(403)
         return user.centre
@@ -52,7 +52,7 @@ def _centre() -> Centre:
 
 
 def _back(centre: Centre) -> str:
-    if _actor().role == Role.site_admin:
+    if _actor().has_role(Role.site_admin):
         return url_for("membership.members", centre=centre.slug)
     return url_for("membership.members")
 
@@ -73,7 +73,7 @@ def members():
     actor = _actor()
     centres = (
         list(db.session.scalars(select(Centre).order_by(Centre.name)))
-        if actor.role == Role.site_admin
+        if actor.has_role(Role.site_admin)
         else []
     )
     return render_template(
@@ -85,14 +85,14 @@ def members():
         button=ButtonForm(),
         domain_form=DomainForm(),
         may_decide=lambda person: services.may_decide(actor, person, centre.id),
-        is_site_admin=actor.role == Role.site_admin,
+        is_site_admin=actor.has_role(Role.site_admin),
     )
 
 
 def _pending_here(request_id: int) -> CentreMembership:
     row = db.session.get(CentreMembership, request_id)
     actor = _actor()
-    if row is None or (actor.role != Role.site_admin and row.centre_id != actor.centre_id):
+    if row is None or (not actor.has_role(Role.site_admin) and row.centre_id != actor.centre_id):
         abort(404)  # another centre's request is not even there for a centre admin
     return row
 
@@ -139,7 +139,7 @@ def remove(user_id: int):
     actor = _actor()
     if person is None or person.centre_id is None:
         abort(404)
-    if actor.role != Role.site_admin and person.centre_id != actor.centre_id:
+    if not actor.has_role(Role.site_admin) and person.centre_id != actor.centre_id:
         abort(404)
     centre = person.centre
     may = services.may_decide(actor, person, centre.id)

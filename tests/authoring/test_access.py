@@ -89,7 +89,7 @@ def test_site_admin_grants_the_role_and_adds_an_owner(app, app_course, site_admi
     assert "not an educator" in text_of(admin.get(refused.headers["Location"]))
     admin.post(
         f"/admin/users/{person.id}",
-        data={"role": "educator", "centre": str(person.centre_id), "reason": "Teaches CAR-T"},
+        data={"roles": ["educator"], "centre": str(person.centre_id), "reason": "Teaches CAR-T"},
     )
     newcomer = second_client(app, person)
     assert newcomer.get("/educator/courses/").status_code == 200

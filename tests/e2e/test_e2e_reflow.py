@@ -15,6 +15,7 @@ import pytest
 
 from tests.e2e.conftest import ARTIFACTS, check_accessibility, login
 from tests.e2e.steps import (
+    PASSWORD,
     answer_quiz,
     course_doc,
     quiz_link,
@@ -185,6 +186,43 @@ def test_navigation_fits_one_line_at_1280(page_for, email, locale):
     if menu.count():
         menu.click()
         assert page.locator(".nav-more a[href='/centre/assignments']").is_visible()
+
+
+@pytest.mark.parametrize("locale", ["en", "sv"])
+def test_an_educator_who_is_also_centre_admin_gets_both_menus_on_one_line(page_for, locale):
+    """A site admin ticks two roles on the person's page; the person's navigation holds the
+    pages of both (never a site admin's) and still fits one line at 1280 px."""
+    page = page_for(locale)
+    email = register(page, locale, name="Tora Tvåroll")
+    page.locator("form[action$='/auth/logout'] button").click()
+    page.wait_for_load_state()
+    login(page, "admin@example.com")
+    page.goto(f"/admin/users?q={email}")
+    page.locator("main a", has_text="Tora Tvåroll").first.click()
+    page.wait_for_load_state()
+    page.locator("#roles input[value=educator]").check()
+    page.locator("#roles input[value=centre_admin]").check()
+    page.locator("#centre").select_option(index=1)
+    page.locator("#reason").fill("Leads the unit's training")
+    page.locator("form:has(#roles) button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#roles input[value=centre_admin]").is_checked()
+    page.locator("form[action$='/auth/logout'] button").click()
+    page.wait_for_load_state()
+    login(page, email, PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/me/")
+    tops = page.eval_on_selector_all(
+        ".site-header .nav > li", "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, tops
+    hrefs = set(
+        page.eval_on_selector_all(
+            ".site-header nav a", "els => els.map(e => e.getAttribute('href'))"
+        )
+    )
+    assert {"/educator/courses/", "/educator/quizzes/", "/centre/members"} <= hrefs, hrefs
+    assert "/admin/users" not in hrefs
 
 
 @pytest.mark.parametrize(

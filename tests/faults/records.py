@@ -32,7 +32,7 @@ def prepare(payload: dict) -> dict:
     from lms.content.models import Course, Module, Quiz
     from lms.content.sync import sync_courses
     from lms.extensions import db
-    from lms.models import Centre, Profession, Role, User
+    from lms.models import Centre, Profession, User
 
     app = _app()
     with app.app_context():
@@ -71,7 +71,6 @@ def prepare(payload: dict) -> dict:
                 password_hash=hashed,
                 centre_id=centre.id,
                 profession=Profession.nurse,
-                role=Role.learner,
             )
             for n, email in enumerate(emails)
         )

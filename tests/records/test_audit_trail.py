@@ -61,7 +61,7 @@ def test_a_role_change_reads_as_a_sentence_with_old_new_and_reason(client, auth,
     auth.login(admin)
     response = client.post(
         f"/admin/users/{person.id}",
-        data={"role": "educator", "centre": str(person.centre_id), "reason": "Writes the SOP"},
+        data={"roles": ["educator"], "centre": str(person.centre_id), "reason": "Writes the SOP"},
     )
     assert response.status_code == 302
     page = client.get("/records/audit?action=role.changed").get_data(as_text=True)

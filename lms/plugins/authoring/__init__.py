@@ -26,7 +26,7 @@ from lms.plugins.authoring.blueprint import bp
 
 
 def nav(user) -> list[NavEntry]:
-    if user is not None and user.role in (Role.educator, Role.site_admin):
+    if user is not None and user.has_role(Role.educator, Role.site_admin):
         return [NavEntry(_l("Course editing"), "authoring.index", order=55)]
     return []
 

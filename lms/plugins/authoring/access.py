@@ -26,9 +26,9 @@ def may_author(user, owners) -> bool:
     """Site admins always; educators named in ``owners`` (lower-case e-mail addresses)."""
     if user is None or not user.is_authenticated:
         return False
-    if user.role == Role.site_admin:
+    if user.has_role(Role.site_admin):
         return True
-    return user.role == Role.educator and user.email.lower() in owners
+    return user.has_role(Role.educator) and user.email.lower() in owners
 
 
 @dataclass(frozen=True)

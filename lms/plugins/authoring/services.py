@@ -74,7 +74,7 @@ def owners_after(workspace: Workspace, files: dict[str, bytes], actor: User) -> 
     owners = read_owners(data.decode("utf-8", "replace"))
     if owners is None:
         return
-    if actor.role != Role.site_admin and actor.email.lower() not in owners:
+    if not actor.has_role(Role.site_admin) and actor.email.lower() not in owners:
         raise Refused(
             _(
                 "course.md would no longer name you in 'owners', and you could not open this "

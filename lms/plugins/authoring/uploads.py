@@ -213,7 +213,7 @@ def add_owner(authored: Authored, email: str, *, actor: User) -> None:
     person = db.session.scalar(select(User).where(User.email == email))
     if person is None:
         raise Refused(_("There is no account with the e-mail address %(email)s.", email=email))
-    if person.role not in (Role.educator, Role.site_admin):
+    if not person.has_role(Role.educator, Role.site_admin):
         raise Refused(
             _(
                 "%(email)s is not an educator: give them the educator role under People first.",

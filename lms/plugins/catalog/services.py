@@ -27,7 +27,7 @@ DRAFT_READERS = frozenset({Role.educator, Role.centre_admin, Role.site_admin})
 
 
 def sees_drafts(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.role in DRAFT_READERS)
+    return bool(user is not None and user.is_authenticated and user.has_role(*DRAFT_READERS))
 
 
 @dataclass(frozen=True)

@@ -162,10 +162,10 @@ def expiring_soon(certificate: Certificate, on: date | None = None) -> bool:
 
 def may_download(user, certificate: Certificate) -> bool:
     """The owner, a centre admin of the owner's current centre, and site admins."""
-    if user.role == Role.site_admin or certificate.user_id == user.id:
+    if user.has_role(Role.site_admin) or certificate.user_id == user.id:
         return True
     return (
-        user.role == Role.centre_admin
+        user.has_role(Role.centre_admin)
         and user.centre_id is not None
         and certificate.user.centre_id == user.centre_id
     )

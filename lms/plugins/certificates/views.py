@@ -219,7 +219,7 @@ def verify(code: str):
                 certificate=certificate,
                 code=codes.display(certificate.code),
                 status=services.status(certificate),
-                is_site_admin=user is not None and user.role == Role.site_admin,
+                is_site_admin=user is not None and user.has_role(Role.site_admin),
                 may_download=may_download,
                 public_key_url=_public_key_url(),
                 panels=panels,

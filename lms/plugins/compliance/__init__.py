@@ -26,7 +26,7 @@ from lms.plugins.compliance.blueprint import bp
 
 
 def nav(user) -> list[NavEntry]:
-    if user is not None and user.role in (Role.centre_admin, Role.site_admin):
+    if user is not None and user.has_role(Role.centre_admin, Role.site_admin):
         return [
             NavEntry(_l("Requirements"), "compliance.requirements", order=62),
             NavEntry(_l("Training matrix"), "compliance.matrix", order=63),

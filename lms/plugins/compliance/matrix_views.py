@@ -54,7 +54,7 @@ def _filtered():
 
 def _export_url(endpoint: str, centre) -> str:
     args = {k: v for k, v in request.args.items() if k in ("unit", "profession", "requirement")}
-    if current_user.role == Role.site_admin:
+    if current_user.has_role(Role.site_admin):
         args["centre"] = centre.slug
     return url_for(endpoint, **args)
 

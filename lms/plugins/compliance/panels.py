@@ -74,11 +74,11 @@ def on_dashboard(sender, payload: events.Dashboard, **_extra) -> Markup | None:
 
 def on_centre_dashboard(sender, payload: events.CentreDashboard, **_extra) -> Markup | None:
     """This week's digest of the centre, as the centre admins get it by mail."""
-    if current_user.role not in (Role.centre_admin, Role.site_admin):
+    if not current_user.has_role(Role.centre_admin, Role.site_admin):
         return None
     counts = digest.counts(clock.local_today(), [payload.centre_id]).get(payload.centre_id)
     centre = db.session.get(Centre, payload.centre_id)
-    slug = centre.slug if centre is not None and current_user.role == Role.site_admin else None
+    slug = centre.slug if centre is not None and current_user.has_role(Role.site_admin) else None
     return Markup(
         render_template(
             "compliance/centre_panel.html",

@@ -31,7 +31,7 @@ from sqlalchemy import String, and_, cast, exists, func, literal, select
 from lms import clock
 from lms.content.models import Course
 from lms.extensions import db
-from lms.models import Centre, Role, User
+from lms.models import Centre, Role, User, holds_role
 from lms.plugins.compliance import digest, notices, recertification, records
 from lms.plugins.compliance.models import Reminder
 from lms.urls import absolute_url
@@ -214,7 +214,7 @@ def _digests(today: date, report: Report, dry_run: bool) -> None:
         return
     admins = db.session.scalars(
         select(User).where(
-            User.role == Role.centre_admin,
+            holds_role(Role.centre_admin),
             User.active.is_(True),
             User.centre_id.in_(list(figures)),
         )

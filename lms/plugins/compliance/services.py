@@ -41,7 +41,7 @@ def visible(actor: User):
     """Requirements ``actor`` may see and change: a centre admin their centre's (not the
     all-centre ones, which only site admins change), a site admin all."""
     query = select(Requirement)
-    if actor.role != Role.site_admin:
+    if not actor.has_role(Role.site_admin):
         query = query.where(Requirement.centre_id == actor.centre_id)
     return query
 

@@ -25,7 +25,7 @@ def centre_in_view() -> Centre | None:
     """The centre a page is about: a centre admin's own; for a site admin the ``centre``
     query parameter (404 when unknown), else their own or the first."""
     user = current_user._get_current_object()
-    if user.role == Role.centre_admin:
+    if not user.has_role(Role.site_admin):  # a centre admin: their own, whatever else
         if user.centre is None:
             abort(403)
         return user.centre
@@ -39,7 +39,7 @@ def centre_in_view() -> Centre | None:
 
 
 def all_centres() -> list[Centre]:
-    if current_user.role != Role.site_admin:
+    if not current_user.has_role(Role.site_admin):
         return []
     return list(db.session.scalars(select(Centre).order_by(Centre.name)))
 
@@ -51,7 +51,7 @@ def published_courses() -> list[SelectChoice]:
 def _form(centre: Centre) -> RequirementForm:
     form = RequirementForm()
     form.course.choices = published_courses()
-    if current_user.role == Role.site_admin:
+    if current_user.has_role(Role.site_admin):
         form.centre.choices = [SelectChoice(0, _("Every centre"))] + [
             SelectChoice(c.id, c.label) for c in all_centres()
         ]
@@ -71,7 +71,7 @@ def requirements_page():
     form = _form(centre)
     if form.validate_on_submit():
         centre_id = form.centre.data or None
-        if actor.role != Role.site_admin and centre_id != actor.centre_id:
+        if not actor.has_role(Role.site_admin) and centre_id != actor.centre_id:
             abort(403)
         requirement, applied = services.create(
             actor,
@@ -102,12 +102,12 @@ def requirements_page():
         centres=all_centres(),
         requirements=services.listing(actor, centre.id),
         withdraw_form=WithdrawForm(formdata=None),
-        may_change=lambda r: actor.role == Role.site_admin or r.centre_id == actor.centre_id,
+        may_change=lambda r: actor.has_role(Role.site_admin) or r.centre_id == actor.centre_id,
     ), 422 if form.errors else 200
 
 
 def _here(centre: Centre) -> str:
-    if current_user.role == Role.site_admin:
+    if current_user.has_role(Role.site_admin):
         return url_for("compliance.requirements", centre=centre.slug)
     return url_for("compliance.requirements")
 

@@ -28,9 +28,9 @@ def nav(user) -> list[NavEntry]:
     if user is None:
         return []
     entries = [NavEntry(_l("My courses"), "enrolment.dashboard", order=20)]
-    if user.role in (Role.centre_admin, Role.site_admin):
+    if user.has_role(Role.centre_admin, Role.site_admin):
         entries.append(NavEntry(_l("Assignments"), "enrolment.assignments", order=60))
-    if user.role in (Role.educator, Role.site_admin):
+    if user.has_role(Role.educator, Role.site_admin):
         entries.append(NavEntry(_l("Enrolment keys"), "enrolment.course_keys", order=65))
     return entries
 

@@ -28,7 +28,7 @@ def _assignment(assignment_id: int) -> Assignment:
     actor = current_user._get_current_object()
     if assignment is None:
         abort(404)
-    if actor.role != Role.site_admin and (
+    if not actor.has_role(Role.site_admin) and (
         actor.centre_id is None or assignment.centre_id != actor.centre_id
     ):
         abort(404)
@@ -36,7 +36,7 @@ def _assignment(assignment_id: int) -> Assignment:
 
 
 def _back(assignment: Assignment) -> str:
-    if current_user.role == Role.site_admin and assignment.centre_id is not None:
+    if current_user.has_role(Role.site_admin) and assignment.centre_id is not None:
         from lms.models import Centre
 
         centre = db.session.get(Centre, assignment.centre_id)

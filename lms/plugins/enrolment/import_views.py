@@ -69,7 +69,7 @@ def _batch(batch_id: int) -> ImportBatch:
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.actor_id != current_user.id:
         abort(404)
-    if current_user.role != Role.site_admin and batch.centre_id != current_user.centre_id:
+    if not current_user.has_role(Role.site_admin) and batch.centre_id != current_user.centre_id:
         abort(404)
     return batch
 
@@ -87,7 +87,7 @@ def _preview(batch: ImportBatch, form: ConfirmImportForm | None = None, extra=()
         title_form=JobTitleForm(),
         professions=PROFESSION_LABELS,
         course_title=_course_title(batch.course_id),
-        site_wide=actor.role == Role.site_admin,
+        site_wide=actor.has_role(Role.site_admin),
     ), 422 if request.method == "POST" and (problems or (form and form.errors)) else 200
 
 
@@ -140,7 +140,7 @@ def import_preview(batch_id: int):
         ),
         "success",
     )
-    if current_user.role == Role.site_admin:
+    if current_user.has_role(Role.site_admin):
         return redirect(url_for("enrolment.import_csv", centre=centre_slug))
     return redirect(url_for("enrolment.import_csv"))
 
@@ -154,7 +154,7 @@ def import_title(batch_id: int):
         return _preview(batch, extra=[_("Choose a profession for the job title.")])
     profession = Profession(form.profession.data)
     actor = current_user._get_current_object()
-    if actor.role == Role.site_admin:
+    if actor.has_role(Role.site_admin):
         titles.save(form.title.data, profession, actor=actor)
     else:
         batch.titles = {**batch.titles, titles.key(form.title.data): profession.value}

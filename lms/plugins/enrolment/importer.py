@@ -37,7 +37,6 @@ from lms.models import (
     MembershipSource,
     MembershipStatus,
     Profession,
-    Role,
     User,
 )
 from lms.plugins.enrolment import assignments, invitations, sheets, titles
@@ -301,7 +300,6 @@ def apply(batch: ImportBatch, checked: Plan, course: Course, *, actor: User) -> 
                     centre_id=None,
                     profession=row.profession,
                     unit=row.unit,
-                    role=Role.learner,
                 )
                 db.session.add(row.user)
                 created.append(row.user)

@@ -29,9 +29,9 @@ from lms.plugins.quizzes.standing import completion_blockers, on_personal_data
 
 def nav(user) -> list[NavEntry]:
     entries = []
-    if user is not None and user.role in (Role.educator, Role.site_admin):
+    if user is not None and user.has_role(Role.educator, Role.site_admin):
         entries.append(NavEntry(_l("Quiz statistics"), "quizzes.educator_index", order=60))
-    if user is not None and user.role in grant_views.GRANTERS:
+    if user is not None and user.has_role(*grant_views.GRANTERS):
         entries.append(NavEntry(_l("Extra attempts"), "quizzes.waiting", order=62))
     return entries
 

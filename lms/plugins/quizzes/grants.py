@@ -20,7 +20,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from lms import audit
 from lms.content.models import CourseVersion, Quiz
 from lms.extensions import db, unicode_lower
-from lms.models import Role, User
+from lms.models import Role, User, holds_role
 from lms.params import contains_pattern
 from lms.plugins.quizzes.models import IN_PROGRESS, Attempt, AttemptGrant
 
@@ -43,13 +43,15 @@ def _owners(version: CourseVersion) -> list[str]:
 
 def may_grant(actor: User, quiz: Quiz, learner: User) -> bool:
     """Owners of the quiz's course, admins of the learner's centre, site admins."""
-    if actor.role == Role.site_admin:
+    if actor.has_role(Role.site_admin):
         return True
-    if actor.role == Role.centre_admin:
-        return actor.centre_id is not None and actor.centre_id == learner.centre_id
-    if actor.role == Role.educator:
-        return actor.email.lower() in _owners(quiz.version)
-    return False
+    as_centre_admin = (
+        actor.has_role(Role.centre_admin)
+        and actor.centre_id is not None
+        and actor.centre_id == learner.centre_id
+    )
+    as_owner = actor.has_role(Role.educator) and actor.email.lower() in _owners(quiz.version)
+    return as_centre_admin or as_owner
 
 
 def contacts(learner: User, quiz: Quiz) -> list[Contact]:
@@ -68,7 +70,7 @@ def contacts(learner: User, quiz: Quiz) -> list[Contact]:
         for user in db.session.scalars(
             select(User)
             .where(
-                User.role == Role.centre_admin,
+                holds_role(Role.centre_admin),
                 User.centre_id == learner.centre_id,
                 User.active.is_(True),
             )
@@ -78,7 +80,7 @@ def contacts(learner: User, quiz: Quiz) -> list[Contact]:
     if not found:
         for user in db.session.scalars(
             select(User)
-            .where(User.role == Role.site_admin, User.active.is_(True))
+            .where(holds_role(Role.site_admin), User.active.is_(True))
             .order_by(User.name)
         ):
             found.append(Contact(user.name, user.email, str(_l("site admin"))))
@@ -169,7 +171,7 @@ def waiting(actor: User, term: str = "") -> list[Waiting]:
         )
         .order_by(Quiz.id.desc(), User.name)
     )
-    if actor.role == Role.centre_admin:
+    if not actor.has_role(Role.educator, Role.site_admin):  # a centre admin only
         query = query.where(User.centre_id == actor.centre_id)
     if term.strip():
         pattern = contains_pattern(term.strip().lower())

@@ -35,14 +35,14 @@ FLAG_BELOW_PERCENT = 50
 
 def may_see(user, version: CourseVersion) -> bool:
     """Site admins see every quiz; an educator those of the versions they own."""
-    if user.role == Role.site_admin:
+    if user.has_role(Role.site_admin):
         return True
-    return user.role == Role.educator and user.email.lower() in (version.owners or [])
+    return user.has_role(Role.educator) and user.email.lower() in (version.owners or [])
 
 
 def _owned_version_ids(user) -> list[int] | None:
     """None: all (site admin). Owners are a JSON list, filtered here in one query."""
-    if user.role == Role.site_admin:
+    if user.has_role(Role.site_admin):
         return None
     email = user.email.lower()
     rows = db.session.execute(select(CourseVersion.id, CourseVersion.owners))

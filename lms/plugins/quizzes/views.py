@@ -41,7 +41,7 @@ def _form(quiz, attempt, questions, selected, *, message=None, code=200):
 
 def _show(course, quiz_slug: str):
     user = pages.user()
-    may_preview = user.role in pages.PREVIEWERS
+    may_preview = user.has_role(*pages.PREVIEWERS)
     quiz = services.served_quiz(
         course, quiz_slug, preview=may_preview, draft=may_preview and pages.draft_asked()
     )

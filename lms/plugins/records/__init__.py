@@ -23,7 +23,7 @@ from lms.plugins.records.blueprint import bp
 
 
 def nav(user) -> list[NavEntry]:
-    if user is None or user.role not in (Role.centre_admin, Role.site_admin):
+    if user is None or not user.has_role(Role.centre_admin, Role.site_admin):
         return []
     return [
         NavEntry(_l("Audit trail"), "records.audit_list", order=80),

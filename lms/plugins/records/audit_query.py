@@ -66,10 +66,10 @@ def about_people(user_ids: Iterable[int], start: date | None = None) -> Select:
 def scoped(viewer: User, flt: AuditFilter) -> Select:
     """SELECT (AuditEvent, actor User|None, subject User|None), newest first."""
     statement, _actor, subject = _base()
-    if viewer.role == Role.site_admin:
+    if viewer.has_role(Role.site_admin):
         if flt.centre_id is not None:
             statement = statement.where(subject.centre_id == flt.centre_id)
-    elif viewer.role == Role.centre_admin and viewer.centre_id is not None:
+    elif viewer.has_role(Role.centre_admin) and viewer.centre_id is not None:
         statement = statement.where(subject.centre_id == viewer.centre_id)
     else:
         statement = statement.where(false())
@@ -94,10 +94,10 @@ def scoped(viewer: User, flt: AuditFilter) -> Select:
 
 def may_see_person(viewer: User, person: User) -> bool:
     """A site admin sees everyone's history; a centre admin their centre's people's."""
-    if viewer.role == Role.site_admin:
+    if viewer.has_role(Role.site_admin):
         return True
     return (
-        viewer.role == Role.centre_admin
+        viewer.has_role(Role.centre_admin)
         and viewer.centre_id is not None
         and person.centre_id == viewer.centre_id
     )

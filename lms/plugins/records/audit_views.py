@@ -30,7 +30,7 @@ def _form(viewer: User) -> tuple[AuditFilterForm, audit_query.AuditFilter]:
         *(SelectChoice(code, audit_text.action_label(code)) for code in codes),
     ]
     centres = []
-    if viewer.role == Role.site_admin:
+    if viewer.has_role(Role.site_admin):
         centres = db.session.scalars(select(Centre).order_by(Centre.name)).all()
     form.centre.choices = [
         SelectChoice("", _("All centres")),
@@ -44,7 +44,7 @@ def _form(viewer: User) -> tuple[AuditFilterForm, audit_query.AuditFilter]:
         person=(form.q.data or "").strip(),
         start=form.start.data,
         end=form.end.data,
-        centre_id=centre_id if viewer.role == Role.site_admin else None,
+        centre_id=centre_id if viewer.has_role(Role.site_admin) else None,
     )
 
 
@@ -112,7 +112,7 @@ def history(user_id: int):
         abort(404)
     flt = audit_query.AuditFilter(subject_ids=(person.id,))
     statement = audit_query.scoped(viewer, flt)
-    if viewer.role == Role.site_admin:  # also what the person did to others
+    if viewer.has_role(Role.site_admin):  # also what the person did to others
         statement = audit_query.person_history(person.id)
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)

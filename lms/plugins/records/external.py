@@ -50,10 +50,10 @@ def evidence_type(data: bytes) -> tuple[str, str] | None:
 
 def may_record(actor: User, person: User) -> bool:
     """A centre admin for their own centre's people; a site admin for anyone."""
-    if actor.role == Role.site_admin:
+    if actor.has_role(Role.site_admin):
         return True
     return (
-        actor.role == Role.centre_admin
+        actor.has_role(Role.centre_admin)
         and actor.centre_id is not None
         and person.centre_id == actor.centre_id
     )
@@ -62,11 +62,11 @@ def may_record(actor: User, person: User) -> bool:
 def may_see(viewer: User, row: ExternalTraining) -> bool:
     """As a certificate's PDF: the person, a centre admin of their current centre, site
     admins."""
-    if viewer.role == Role.site_admin or viewer.id == row.user_id:
+    if viewer.has_role(Role.site_admin) or viewer.id == row.user_id:
         return True
     person = db.session.get(User, row.user_id)
     return (
-        viewer.role == Role.centre_admin
+        viewer.has_role(Role.centre_admin)
         and viewer.centre_id is not None
         and person is not None
         and person.centre_id == viewer.centre_id

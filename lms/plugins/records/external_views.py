@@ -24,7 +24,7 @@ from lms.plugins.records.models import ExternalTraining
 
 def _centre(viewer: User) -> Centre | None:
     """A centre admin's own centre; a site admin's ``?centre=<slug>`` (else their own)."""
-    if viewer.role == Role.site_admin and request.args.get("centre"):
+    if viewer.has_role(Role.site_admin) and request.args.get("centre"):
         found = db.session.scalar(select(Centre).where(Centre.slug == request.args["centre"]))
         if found is None:
             abort(404)

@@ -20,7 +20,7 @@ from lms.plugins.records.forms import PackForm
 
 def _form(viewer) -> PackForm:
     form = PackForm()
-    if viewer.role == Role.site_admin:
+    if viewer.has_role(Role.site_admin):
         centres = db.session.scalars(select(Centre).order_by(Centre.name)).all()
     else:
         centres = [viewer.centre] if viewer.centre is not None else []
@@ -40,7 +40,8 @@ def inspection_pack():
         return render_template("records/pack.html", form=None), 200
     if form.validate_on_submit():
         centre = db.session.get(Centre, int(form.centre.data))
-        if centre is None or (viewer.role != Role.site_admin and centre.id != viewer.centre_id):
+        elsewhere = centre is not None and centre.id != viewer.centre_id
+        if centre is None or (elsewhere and not viewer.has_role(Role.site_admin)):
             abort(404)
         course_id = int(form.course.data) if form.course.data else None
         request = pack.PackRequest(centre_id=centre.id, course_id=course_id, since=form.start.data)

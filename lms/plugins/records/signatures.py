@@ -20,7 +20,7 @@ from lms import audit, clock, events
 from lms.auth.passwords import verify_password
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
-from lms.models import User
+from lms.models import User, role_values
 from lms.plugins.records.models import Signature
 
 
@@ -90,7 +90,9 @@ def may_sign_with_password(user: User) -> bool:
         return False
     answers = events.emit(
         events.password_login_allowed,
-        events.PasswordLogin(user_id=user.id, centre_id=user.centre_id, role=str(user.role)),
+        events.PasswordLogin(
+            user_id=user.id, centre_id=user.centre_id, roles=tuple(role_values(user.roles))
+        ),
     )
     return not any(answer is False for answer in answers)
 

@@ -56,7 +56,7 @@ def check() -> None:
 
 
 def nav(user) -> list[NavEntry]:
-    if user is not None and user.role in VIEWERS:
+    if user is not None and user.has_role(*VIEWERS):
         return [NavEntry(_l("Centre report"), "reports.dashboard", order=60)]
     return []
 

@@ -107,19 +107,49 @@ def centres() -> list[Centre]:
     return list(db.session.scalars(select(Centre).order_by(Centre.name)))
 
 
-def scope_for(user: User, centre_slug: str | None, lang: str, centres: list[Centre]) -> Scope:
+def has_both_views(user: User) -> bool:
+    """An educator who is also a centre admin (not a site admin): their centre's report by
+    default, their own courses across centres when they ask (``?view=courses``)."""
+    return (
+        user.has_role(Role.educator)
+        and user.has_role(Role.centre_admin)
+        and not user.has_role(Role.site_admin)
+    )
+
+
+def sees_all_centres(user: User, *, as_educator: bool = False) -> bool:
+    """Whether the report names every centre: a site admin's network, an educator's own
+    courses across centres. A centre admin sees their centre unless they are an educator
+    too and ask for their courses (``as_educator``)."""
+    if user.has_role(Role.site_admin):
+        return True
+    if not user.has_role(Role.educator):
+        return False
+    return as_educator or not user.has_role(Role.centre_admin)
+
+
+def scope_for(
+    user: User,
+    centre_slug: str | None,
+    lang: str,
+    centres: list[Centre],
+    *,
+    as_educator: bool = False,
+) -> Scope:
     """Centre admins get their own centre, whatever the URL asks for; site admins the centre
     they ask for (one of ``centres``) or the network; educators the courses they own,
-    across centres, without the names of people."""
+    across centres, without the names of people. A person who is both an educator and a
+    centre admin gets the centre unless ``as_educator``. Raises PermissionError for anyone
+    else (a learner)."""
     all_courses = tuple(courses(lang))
-    if user.role == Role.site_admin:
+    if user.has_role(Role.site_admin):
         centre = next((c for c in centres if c.slug == centre_slug), None)
         if centre is not None:
             return Scope("centre", Filter(centre_id=centre.id), centre, all_courses)
         return Scope("network", Filter(all_centres=True), None, all_courses)
-    if user.role == Role.centre_admin:
+    if user.has_role(Role.centre_admin) and not (as_educator and user.has_role(Role.educator)):
         return Scope("centre", Filter(centre_id=user.centre_id), user.centre, all_courses)
-    if user.role == Role.educator:
+    if user.has_role(Role.educator):
         email = user.email.lower()
         owned = tuple(c for c in all_courses if email in c.owners)
         return Scope(
@@ -129,7 +159,7 @@ def scope_for(user: User, centre_slug: str | None, lang: str, centres: list[Cent
             owned,
             may_see_people=False,
         )
-    raise PermissionError(user.role)
+    raise PermissionError(sorted(user.roles))
 
 
 def narrowed(scope: Scope, *, course_id: int | None, profession: str | None) -> Filter:

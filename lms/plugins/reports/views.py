@@ -36,13 +36,15 @@ def _filters():
     """The scope, the validated filter form and the narrowed filter for this request."""
     user = current_user._get_current_object()
     form = ReportFilterForm(formdata=request.args)
+    # An educator who is also a centre admin chooses: their centre, or their own courses.
+    as_educator = services.has_both_views(user) and request.args.get("view") == "courses"
     # Centre names for the tables of site admins and educators (who see every centre).
-    centres = services.centres() if user.role != Role.centre_admin else []
-    centre_slug = request.args.get("centre") if user.role == Role.site_admin else None
-    if user.role != Role.site_admin:
+    centres = services.centres() if services.sees_all_centres(user, as_educator=as_educator) else []
+    centre_slug = request.args.get("centre") if user.has_role(Role.site_admin) else None
+    if not user.has_role(Role.site_admin):
         # Not a choice for anyone else: whatever ``?centre=`` says is not even read.
         del form.centre
-    scope = services.scope_for(user, centre_slug, _lang(), centres)
+    scope = services.scope_for(user, centre_slug, _lang(), centres, as_educator=as_educator)
     form.set_choices(centres, scope.courses)
     form.validate()
     slug = form.chosen("course")
@@ -150,6 +152,7 @@ def dashboard():
         headings=STATUS_HEADINGS,
         warning_days=services.warning_days(),
         panels=_centre_panels(scope),
+        both_views=services.has_both_views(current_user),
     )
 
 

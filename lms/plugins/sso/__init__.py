@@ -72,7 +72,7 @@ def nav(user) -> list[NavEntry]:
 
     if not current_app.extensions.get("sso.providers"):
         return []
-    if getattr(user, "role", None) == Role.site_admin:
+    if user is not None and user.has_role(Role.site_admin):
         return [NavEntry(_l("Sign-in providers"), "sso.admin", order=95)]
     return []
 

@@ -19,7 +19,7 @@ from lms import audit, events, people
 from lms.auth import services as auth_services
 from lms.extensions import db
 from lms.membership import services as membership
-from lms.models import Centre, MembershipSource, Profession, User, utcnow
+from lms.models import Centre, MembershipSource, Profession, User, role_values, utcnow
 from lms.plugins.sso.models import Identity
 from lms.plugins.sso.providers import Provider
 
@@ -189,7 +189,7 @@ def _create(provider: Provider, asserted: Asserted) -> User:
         identity.last_login_at = utcnow()
         identity.email = asserted.email
         db.session.add(identity)
-        audit.record("user.registered", actor=user, subject=user, role=str(user.role),
+        audit.record("user.registered", actor=user, subject=user, roles=role_values(user.roles),
                      source=f"sso:{provider.slug}")  # fmt: skip
         db.session.commit()
     except IntegrityError:
