@@ -18,6 +18,7 @@ import io
 import json
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
@@ -49,21 +50,27 @@ def _owned_version_ids(user) -> list[int] | None:
     return [vid for vid, owners in rows if email in (owners or [])]
 
 
-_FINGERPRINTS: dict[int, str] = {}
+FINGERPRINTS = "quizzes.fingerprints"
+MAX_FINGERPRINTS = 4096
+"""Quiz fingerprints kept per app (a quiz row never changes; 64-character strings: < 1 MB)."""
 
 
 def fingerprint(quiz: Quiz) -> str:
     """A SHA-256 of what the learner answers and how it is marked: each question's stem,
     whether several choices are right, and its choices with their key, in order (the quiz's
-    title, translations and explanations may change without changing it)."""
-    if quiz.id not in _FINGERPRINTS:
+    title, translations and explanations may change without changing it). Kept per app,
+    not per process: two apps (tests, or two databases) may reuse a quiz id."""
+    cache: dict[int, str] = current_app.extensions.setdefault(FINGERPRINTS, {})
+    if len(cache) >= MAX_FINGERPRINTS:
+        cache.clear()
+    if quiz.id not in cache:
         content = [
             [q.number, q.stem_text, q.multiple, [[c["text"], c["correct"]] for c in q.choices]]
             for q in quiz.questions
         ]
         digest = hashlib.sha256(json.dumps([quiz.slug, content]).encode()).hexdigest()
-        _FINGERPRINTS[quiz.id] = digest
-    return _FINGERPRINTS[quiz.id]
+        cache[quiz.id] = digest
+    return cache[quiz.id]
 
 
 def same_quizzes(quiz: Quiz) -> list[Quiz]:

@@ -90,7 +90,7 @@ def external_list():
     return render_template(
         "records/external.html",
         centre=centre,
-        centre_slug=centre.slug if viewer.role == Role.site_admin else None,
+        centre_slug=centre.slug if viewer.has_role(Role.site_admin) else None,
         form=form,
         rows=rows,
         people={u.id: u for u in db.session.scalars(select(User).where(User.id.in_(holders)))},
