@@ -138,8 +138,19 @@ def report(browsers: list[Browser], elapsed: float) -> Counter:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="2,000 learners (--learners) in one asyncio client, thinking between pages; "
+        "gunicorn as deploy/gunicorn.conf.py sets it up (see realistic.py)",
+    )
+    parser.add_argument("--learners", type=int, help="default 200, realistic 2000")
+    parser.add_argument("--seconds", type=float, default=60.0, help="measured (after ramp)")
+    parser.add_argument(
+        "--ramp", type=float, default=240.0, help="realistic: learners start evenly over"
+    )
+    parser.add_argument("--think", type=float, nargs=2, default=(5.0, 20.0), metavar=("MIN", "MAX"))
+    parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--max-requests", type=int, default=1_000_000, help="stop after")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
@@ -149,6 +160,8 @@ def main() -> int:
         "a database lms_load_<random> is created there and dropped afterwards",
     )
     args = parser.parse_args()
+    if args.learners is None:
+        args.learners = 2000 if args.realistic else 200
 
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally
     tmp = Path(tempfile.mkdtemp(prefix="lms-load-"))
@@ -170,6 +183,10 @@ def main() -> int:
         else:
             url = f"sqlite:///{tmp / 'load.sqlite'}"
         env = site_env(url, load_courses(tmp))
+        if args.realistic:
+            from realistic import run_realistic
+
+            return run_realistic(args, env, tmp, "PostgreSQL" if created else "SQLite")
         described = prepare(env, args.learners)
         course = described["courses"][COURSE]
         server = Gunicorn(env, tmp / "gunicorn.log", workers=args.workers, threads=args.threads)
