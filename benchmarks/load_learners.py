@@ -151,6 +151,12 @@ def main() -> int:
     )
     parser.add_argument("--think", type=float, nargs=2, default=(5.0, 20.0), metavar=("MIN", "MAX"))
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument(
+        "--logins",
+        type=int,
+        help="realistic: how many learners log in with their password (argon2, ~0.2 s of "
+        "CPU each); the others come back with a session cookie. Default: all",
+    )
     parser.add_argument("--max-requests", type=int, default=1_000_000, help="stop after")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")

@@ -16,7 +16,6 @@ in the database (records.verify).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import time
@@ -24,7 +23,7 @@ from argparse import Namespace
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from learner_journey import client_ceiling, drive
+from learner_journey import client_ceiling, drive, run
 
 from tests.faults.harness import PASSWORD, Gunicorn, new_ledger, prepare, verify
 
@@ -91,7 +90,8 @@ def run_realistic(args: Namespace, env: dict[str, str], tmp: Path, database: str
     wall, cpu = argon2_cost()
     print(f"one password check (argon2id, the app's parameters): {wall:.0f} ms, {cpu:.0f} ms CPU")
     start = time.monotonic()
-    described = prepare(env, args.learners, enrol=COURSE)
+    returning = args.learners - args.logins if args.logins is not None else 0
+    described = prepare(env, args.learners, enrol=COURSE, sessions=returning)
     course = described["courses"][COURSE]
     print(f"set-up: {args.learners} learners enrolled in {time.monotonic() - start:.1f} s")
     print(f"gunicorn as deploy/gunicorn.conf.py: {deployed_settings()}")
@@ -115,13 +115,14 @@ def run_realistic(args: Namespace, env: dict[str, str], tmp: Path, database: str
         per_page, per_request = offered(course, args.learners, think)
         print(
             f"{args.learners} learners, ramp {args.ramp:.0f} s, then {args.seconds:.0f} s after "
-            "the last login; "
+            f"the last login; {args.learners - returning} log in with their password, "
+            f"{returning} come back with a session; "
             f"think {think[0]:g}-{think[1]:g} s, seed {args.seed}, {database}"
         )
         print(f"offered: {per_page:.0f} pages/s = {per_request:.0f} requests/s")
         ledger = new_ledger()
         before = uptime()
-        tally, last_login, stopped = asyncio.run(
+        tally, last_login, stopped = run(
             drive(
                 server.port,
                 described["learners"],
@@ -132,6 +133,7 @@ def run_realistic(args: Namespace, env: dict[str, str], tmp: Path, database: str
                 think=think,
                 seed=args.seed,
                 ledger=ledger,
+                sessions=described["sessions"],
             )
         )
         after = uptime()

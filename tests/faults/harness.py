@@ -65,10 +65,14 @@ def _child(command: str, env: dict[str, str], payload: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def prepare(env: dict[str, str], learners: int, enrol: str | None = None) -> dict:
-    """Migrate, sync the courses, add learners (enrolled in course ``enrol`` when given);
-    the site description (records.prepare)."""
-    return _child("prepare", env, {"learners": learners, "enrol": enrol})
+def prepare(
+    env: dict[str, str], learners: int, enrol: str | None = None, sessions: int = 0
+) -> dict:
+    """Migrate, sync the courses, add learners (enrolled in course ``enrol`` when given;
+    the last ``sessions`` of them signed in already); the site description
+    (records.prepare)."""
+    payload = {"learners": learners, "enrol": enrol, "sessions": sessions}
+    return _child("prepare", env, payload)
 
 
 def verify(env: dict[str, str], ledger: dict) -> dict:

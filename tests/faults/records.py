@@ -26,8 +26,10 @@ def _app():
 def prepare(payload: dict) -> dict:
     """{"learners": [emails], "courses": {slug: {"quizzes": {url: {field: [right]}},
     "modules": [slugs], "reading": [module slugs], "module_quizzes": {module slug: [quiz
-    urls]}}}} for every published course in LMS_COURSES_DIR. ``payload["enrol"]``, when set,
-    is a course slug every learner is enrolled in (one transaction)."""
+    urls]}}}, "sessions": {email: session cookie}} for every published course in
+    LMS_COURSES_DIR. ``payload["enrol"]``, when set, is a course slug every learner is
+    enrolled in (one transaction); the last ``payload["sessions"]`` learners get a session
+    cookie, as if they had logged in earlier."""
     from flask_migrate import upgrade
 
     from lms.auth.passwords import hash_password
@@ -91,8 +93,28 @@ def prepare(payload: dict) -> dict:
             for user in db.session.scalars(db.select(User).where(User.email.in_(emails))):
                 add_enrolment(user, course, method="open")
             db.session.commit()
+        sessions = _sessions(app, emails[len(emails) - payload.get("sessions", 0) :])
         db.engine.dispose()
-    return {"learners": emails, "courses": courses}
+    return {"learners": emails, "courses": courses, "sessions": sessions}
+
+
+def _sessions(app, emails: list[str]) -> dict[str, str]:
+    """A session cookie per e-mail, as the app's own login leaves it (for learners who come
+    back signed in: no password check)."""
+    from flask import session
+    from flask_login import login_user
+
+    from lms.extensions import db
+    from lms.models import User
+
+    cookies = {}
+    serializer = app.session_interface.get_signing_serializer(app)
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        for user in db.session.scalars(db.select(User).where(User.email.in_(emails))):
+            session.clear()
+            login_user(user)
+            cookies[user.email] = serializer.dumps(dict(session))
+    return cookies
 
 
 def verify(ledger: dict) -> dict:
