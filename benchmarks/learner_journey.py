@@ -196,6 +196,7 @@ async def drive(
     connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=2)
     timeout = aiohttp.ClientTimeout(total=120)
     logged_in: list[float] = []
+    never_in: list[str] = []  # learners whose login failed
 
     async def one(n: int, email: str) -> None:
         await asyncio.sleep(ramp * n / len(emails))
@@ -208,11 +209,13 @@ async def drive(
             timeout=timeout,
         ) as http:
             learner = Learner(http, email, rng, think, tally, ledger, course, slug, stop)
+            inside = False
             try:
                 if email in sessions:  # back with the session of an earlier login
                     http.cookie_jar.update_cookies({"lms_session": sessions[email]})
                 else:
                     await learner.log_in()
+                inside = True
                 logged_in.append(time.monotonic() - tally.started)
                 await learner.journey()
             except Stop:
@@ -221,10 +224,13 @@ async def drive(
                 ledger["problems"].append("a request failed (see errors)")
             except Problem as exc:
                 ledger["problems"].append(str(exc))
+            finally:
+                if not inside:
+                    never_in.append(email)
 
     tasks = [asyncio.create_task(one(n, email)) for n, email in enumerate(emails)]
     await asyncio.sleep(ramp)
-    while len(logged_in) + len(ledger["problems"]) < len(emails) and not all_done(tasks):
+    while len(logged_in) + len(never_in) < len(emails) and not all_done(tasks):
         await asyncio.sleep(0.5)  # the steady window starts once everyone is in
     await asyncio.sleep(seconds)
     stop.set()

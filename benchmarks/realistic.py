@@ -100,7 +100,7 @@ def run_realistic(args: Namespace, env: dict[str, str], tmp: Path, database: str
         env, tmp / "hello.log", workers=0, threads=0, app="benchmarks.pure_hello:app", config=DEPLOY
     )
     try:
-        hello.wait_ready(path="/")
+        hello.wait_ready(120, path="/")
         wrk, ours = client_ceiling(hello.port)
     finally:
         hello.stop()
@@ -111,7 +111,7 @@ def run_realistic(args: Namespace, env: dict[str, str], tmp: Path, database: str
 
     server = Gunicorn(env, tmp / "gunicorn.log", workers=0, threads=0, config=DEPLOY)
     try:
-        server.wait_ready()
+        server.wait_ready(120)
         per_page, per_request = offered(course, args.learners, think)
         print(
             f"{args.learners} learners, ramp {args.ramp:.0f} s, then {args.seconds:.0f} s after "
