@@ -13,6 +13,10 @@ type, then checks the database: every acknowledged submission stored exactly onc
 the answers sent, no attempt number twice, at most one completion per enrolment and
 version and one certificate per completion, reading marks stored, and on SQLite
 ``PRAGMA integrity_check``. Exits non-zero on any error, loss or duplicate.
+
+``--realistic``: 2,000 learners thinking 5-20 s between pages, from one asyncio client
+process, against gunicorn as deploy/gunicorn.conf.py sets it up (see realistic.py).
+Client and server share the machine: its CPUs and load are printed with the figures.
 """
 
 from __future__ import annotations
@@ -138,8 +142,25 @@ def report(browsers: list[Browser], elapsed: float) -> Counter:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="2,000 learners (--learners) in one asyncio client, thinking between pages; "
+        "gunicorn as deploy/gunicorn.conf.py sets it up (see realistic.py)",
+    )
+    parser.add_argument("--learners", type=int, help="default 200, realistic 2000")
+    parser.add_argument("--seconds", type=float, default=60.0, help="measured (after ramp)")
+    parser.add_argument(
+        "--ramp", type=float, default=240.0, help="realistic: learners start evenly over"
+    )
+    parser.add_argument("--think", type=float, nargs=2, default=(5.0, 20.0), metavar=("MIN", "MAX"))
+    parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument(
+        "--logins",
+        type=int,
+        help="realistic: how many learners log in with their password (argon2, ~0.2 s of "
+        "CPU each); the others come back with a session cookie. Default: all",
+    )
     parser.add_argument("--max-requests", type=int, default=1_000_000, help="stop after")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
@@ -149,6 +170,8 @@ def main() -> int:
         "a database lms_load_<random> is created there and dropped afterwards",
     )
     args = parser.parse_args()
+    if args.learners is None:
+        args.learners = 2000 if args.realistic else 200
 
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally
     tmp = Path(tempfile.mkdtemp(prefix="lms-load-"))
@@ -170,6 +193,10 @@ def main() -> int:
         else:
             url = f"sqlite:///{tmp / 'load.sqlite'}"
         env = site_env(url, load_courses(tmp))
+        if args.realistic:
+            from realistic import run_realistic
+
+            return run_realistic(args, env, tmp, "PostgreSQL" if created else "SQLite")
         described = prepare(env, args.learners)
         course = described["courses"][COURSE]
         server = Gunicorn(env, tmp / "gunicorn.log", workers=args.workers, threads=args.threads)

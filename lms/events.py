@@ -9,8 +9,8 @@ process (tests, a worker) never see each other's events.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -84,6 +84,18 @@ module_page_panels = signals.signal(
     doc=(
         "Sent by catalog while rendering a module page. Payload: ModulePage. Receivers return "
         "a Markup snippet (e.g. the mark-as-done button, the quiz link) or None."
+    ),
+)
+module_page_query = signals.signal(
+    "module-page-query",
+    doc=(
+        "Sent by catalog before it asks for a module page's panels. Payload: ModulePage. "
+        "A receiver returns a list of SELECTs over its own plugin's tables (and content's), "
+        "each giving at most one row (aggregates, or a unique key), parameterised from the "
+        "payload, with every column labelled ``<plugin>_<name>``. Catalog runs them all as "
+        "one statement (each outer-joined onto one row: NULLs where a SELECT finds nothing) "
+        "and sends ``module_page_panels`` with the values in ``ModulePage.facts``; a panel "
+        "without its facts (a caller that did not ask) reads them itself."
     ),
 )
 dashboard_panels = signals.signal(
@@ -607,12 +619,16 @@ class CoursePage:
 
 @dataclass(frozen=True)
 class ModulePage:
+    """``facts``: the values the receivers of ``module_page_query`` asked for, by label
+    (empty before that query ran)."""
+
     user_id: int | None
     course_id: int
     version_id: int
     module_id: int
     course_slug: str
     module_slug: str
+    facts: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -697,6 +713,11 @@ def emit(signal, payload) -> list[Any]:
     """Send ``payload`` from the current app; returns the receivers' return values."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     return [value for _receiver, value in signal.send(app, payload=payload)]
+
+
+def with_facts(payload, facts: Mapping[str, Any]):
+    """The same page payload carrying ``facts`` (see ``module_page_query``)."""
+    return replace(payload, facts=facts)
 
 
 def panels(signal, payload) -> list[Any]:

@@ -19,7 +19,10 @@ from sqlalchemy import MetaData, String, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import Pool
 from sqlalchemy.sql.functions import FunctionElement
+
+from lms import sqlite_queue
 
 # Stable constraint names, so Alembic can alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -144,10 +147,34 @@ def _wants_write_lock() -> bool:
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
     """SQLite: ``BEGIN IMMEDIATE`` for writes that read first, so two requests never both
-    read and then fail to upgrade to a write ("database is locked"); they queue on the busy
-    timeout instead. Reads (GET) begin deferred and run beside writers under WAL."""
+    read and then fail to upgrade to a write ("database is locked"); they wait their turn in
+    :mod:`lms.sqlite_queue` first. Reads (GET) begin deferred and run beside writers
+    under WAL."""
     if connection.dialect.name != "sqlite":
         return
     immediate = _wants_write_lock()
     connection.info["lms_write_lock"] = immediate
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if not immediate:
+        connection.exec_driver_sql("BEGIN")
+        return
+    sqlite_queue.take(connection.info, connection.engine.url.database)
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        sqlite_queue.give_back(connection.info)
+        raise
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _sqlite_transaction_ended(connection):
+    """The next writer's turn (see :mod:`lms.sqlite_queue`)."""
+    sqlite_queue.give_back(connection.info)
+
+
+@event.listens_for(Pool, "checkin")
+@event.listens_for(Pool, "close")
+@event.listens_for(Pool, "invalidate")
+def _sqlite_connection_gone(dbapi_connection, connection_record, *_args):
+    if connection_record is not None:
+        sqlite_queue.give_back(connection_record.info)

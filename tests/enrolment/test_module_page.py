@@ -7,7 +7,7 @@ import pytest
 
 from lms.plugins.quizzes import services as quiz_services
 from tests.enrolment.conftest import module, quiz_of
-from tests.sql import counting
+from tests.sql import TRANSACTION_CONTROL, counting
 
 
 @pytest.fixture
@@ -75,3 +75,16 @@ def test_module_page_queries_do_not_grow(client, auth, make_user, make_course):
     # What a quiz is never changes: after the first visit it is not read again.
     assert not any("FROM content_quiz" in s for s in large)
     assert not any("enrolment_assignment" in s for s in large)  # no due dates shown here
+
+
+def test_both_panels_read_in_one_statement(client, auth, make_user, make_course):
+    """The enrolment and quiz panels ask for what they show through ``module_page_query``:
+    one statement for both (the user's load and BEGIN aside), with the same page."""
+    statements = module_page_queries(client, auth, make_user, make_course, modules=3, attempts=2)
+    panels = [s for s in statements if "enrolment_enrolment" in s or "quizzes_attempt" in s]
+    assert len(panels) == 1
+    assert "quizzes_attempt" in panels[0]
+    assert "enrolment_enrolment" in panels[0]
+    sql = [s for s in statements if s.split(None, 1)[0].upper() not in TRANSACTION_CONTROL]
+    print(*sql, sep="\n---\n")
+    assert len(sql) == 3  # was 4: the panels sent one query each

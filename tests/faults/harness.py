@@ -65,9 +65,14 @@ def _child(command: str, env: dict[str, str], payload: dict) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def prepare(env: dict[str, str], learners: int) -> dict:
-    """Migrate, sync the courses, add learners; the site description (records.prepare)."""
-    return _child("prepare", env, {"learners": learners})
+def prepare(
+    env: dict[str, str], learners: int, enrol: str | None = None, sessions: int = 0
+) -> dict:
+    """Migrate, sync the courses, add learners (enrolled in course ``enrol`` when given;
+    the last ``sessions`` of them signed in already); the site description
+    (records.prepare)."""
+    payload = {"learners": learners, "enrol": enrol, "sessions": sessions}
+    return _child("prepare", env, payload)
 
 
 def verify(env: dict[str, str], ledger: dict) -> dict:
@@ -87,10 +92,27 @@ class Gunicorn:
         threads: int,
         app: str = "wsgi:app",
         worker_class: str = "gthread",
+        config: Path | None = None,
     ):
         self.port = free_port()
         self.log = log
-        command = [
+        if config is not None:  # a gunicorn.conf.py as deployed (workers, threads, ...)
+            env = {**env, "GUNICORN_BIND": f"{HOST}:{self.port}"}
+            command = [sys.executable, "-m", "gunicorn", "-c", str(config), app]
+        else:
+            command = self._command(app, workers, threads, worker_class)
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env={**os.environ, **env},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def _command(self, app: str, workers: int, threads: int, worker_class: str) -> list[str]:
+        return [
             sys.executable,
             "-m",
             "gunicorn",
@@ -105,24 +127,15 @@ class Gunicorn:
             "--log-level=info",
             app,
         ]
-        with log.open("ab") as out:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env={**os.environ, **env},
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
 
-    def wait_ready(self, seconds: float = 40) -> None:
+    def wait_ready(self, seconds: float = 40, path: str = "/healthz") -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError("gunicorn exited:\n" + self.log.read_text()[-3000:])
             conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
             try:
-                conn.request("GET", "/healthz")
+                conn.request("GET", path)
                 if conn.getresponse().status == 200:
                     return
             except OSError:
@@ -130,7 +143,7 @@ class Gunicorn:
             finally:
                 conn.close()
             time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer /healthz in time")
+        raise RuntimeError(f"gunicorn did not answer {path} in time")
 
     def workers(self) -> list[int]:
         pids: list[int] = []

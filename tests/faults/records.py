@@ -25,7 +25,11 @@ def _app():
 
 def prepare(payload: dict) -> dict:
     """{"learners": [emails], "courses": {slug: {"quizzes": {url: {field: [right]}},
-    "reading": [module slugs]}}} for every published course in LMS_COURSES_DIR."""
+    "modules": [slugs], "reading": [module slugs], "module_quizzes": {module slug: [quiz
+    urls]}}}, "sessions": {email: session cookie}} for every published course in
+    LMS_COURSES_DIR. ``payload["enrol"]``, when set, is a course slug every learner is
+    enrolled in (one transaction); the last ``payload["sessions"]`` learners get a session
+    cookie, as if they had logged in earlier."""
     from flask_migrate import upgrade
 
     from lms.auth.passwords import hash_password
@@ -44,8 +48,13 @@ def prepare(payload: dict) -> dict:
         for course in db.session.scalars(db.select(Course)):
             version = course.published_version
             quizzes = {}
-            for quiz in db.session.scalars(db.select(Quiz).where(Quiz.version_id == version.id)):
+            module_quizzes: dict[str, list[str]] = {}
+            for quiz in db.session.scalars(
+                db.select(Quiz).where(Quiz.version_id == version.id).order_by(Quiz.number)
+            ):
                 url = f"/courses/{course.slug}/quiz/{quiz.slug}/"
+                if quiz.module is not None:
+                    module_quizzes.setdefault(quiz.module.slug, []).append(url)
                 quizzes[url] = {
                     f"q{q.id}": [i for i, c in enumerate(q.choices) if c["correct"]]
                     for q in quiz.questions
@@ -60,6 +69,7 @@ def prepare(payload: dict) -> dict:
                 "quizzes": quizzes,
                 "modules": [m.slug for m in modules],
                 "reading": [m.slug for m in modules if m.id not in with_quiz],
+                "module_quizzes": module_quizzes,
             }
         centre = db.session.scalar(db.select(Centre).order_by(Centre.id))
         hashed = hash_password(PASSWORD)  # once: argon2 is slow on purpose
@@ -75,8 +85,35 @@ def prepare(payload: dict) -> dict:
             for n, email in enumerate(emails)
         )
         db.session.commit()
+        if payload.get("enrol"):  # as if each had pressed "Enrol" (audited), in one commit
+            from lms.plugins.enrolment.services import add_enrolment
+
+            course = db.session.scalar(db.select(Course).where(Course.slug == payload["enrol"]))
+            for user in db.session.scalars(db.select(User).where(User.email.in_(emails))):
+                add_enrolment(user, course, method="open")
+            db.session.commit()
+        sessions = _sessions(app, emails[len(emails) - payload.get("sessions", 0) :])
         db.engine.dispose()
-    return {"learners": emails, "courses": courses}
+    return {"learners": emails, "courses": courses, "sessions": sessions}
+
+
+def _sessions(app, emails: list[str]) -> dict[str, str]:
+    """A session cookie per e-mail, as the app's own login leaves it (for learners who come
+    back signed in: no password check)."""
+    from flask import session
+    from flask_login import login_user
+
+    from lms.extensions import db
+    from lms.models import User
+
+    cookies = {}
+    serializer = app.session_interface.get_signing_serializer(app)
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        for user in db.session.scalars(db.select(User).where(User.email.in_(emails))):
+            session.clear()
+            login_user(user)
+            cookies[user.email] = serializer.dumps(dict(session))
+    return cookies
 
 
 def verify(ledger: dict) -> dict:

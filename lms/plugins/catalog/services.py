@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import literal, select, true
 
 from lms import events
 from lms.content import search
@@ -237,3 +237,19 @@ def card_states(user, entries: list[Entry]) -> dict[int, list[events.CourseBadge
     for badges in found.values():
         badges.sort(key=lambda b: BADGE_ORDER.index(b.kind) if b.kind in BADGE_ORDER else 99)
     return found
+
+
+def page_facts(signal, payload) -> dict:
+    """What the panels of a page asked for, in one statement: every receiver of ``signal``
+    returns a list of SELECTs giving at most one row each; they are outer-joined onto one
+    row, so one that finds nothing gives NULLs. Returns {column label: value}; {} when no
+    receiver asked for anything (nothing is sent)."""
+    parts = [part for asked in events.emit(signal, payload) for part in asked or ()]
+    if not parts:
+        return {}
+    base = select(literal(1).label("page_row")).subquery("page_base")
+    subqueries = [part.subquery(f"page_part_{n}") for n, part in enumerate(parts)]
+    statement = select(*[column for sub in subqueries for column in sub.c]).select_from(base)
+    for sub in subqueries:
+        statement = statement.outerjoin(sub, true())
+    return dict(db.session.execute(statement).one()._mapping)

@@ -128,17 +128,16 @@ def module(course: str, module: str):
     locale = _locale()
     text = current.text(locale)
     html = services.preview_assets(text["html"]) if shown.previewing else text["html"]
-    panels = events.panels(
-        events.module_page_panels,
-        events.ModulePage(
-            user_id=user.id,
-            course_id=shown.course.id,
-            version_id=shown.version.id,
-            module_id=current.id,
-            course_slug=shown.course.slug,
-            module_slug=current.slug,
-        ),
+    page = events.ModulePage(
+        user_id=user.id,
+        course_id=shown.course.id,
+        version_id=shown.version.id,
+        module_id=current.id,
+        course_slug=shown.course.slug,
+        module_slug=current.slug,
     )
+    facts = services.page_facts(events.module_page_query, page)
+    panels = events.panels(events.module_page_panels, events.with_facts(page, facts))
     return _render(
         "catalog/module.html",
         shown=shown,

@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     events.connect(app, events.ensure_enrolment, receivers.on_ensure_enrolment)
     events.connect(app, events.course_page_panels, receivers.on_course_page)
     events.connect(app, events.module_page_panels, receivers.on_module_page)
+    events.connect(app, events.module_page_query, receivers.on_module_page_query)
     events.connect(app, events.personal_data, receivers.on_personal_data)
     events.connect(app, events.enrolment_progress, receivers.on_progress_query)
     events.connect(app, events.completion_recheck, receivers.on_completion_recheck)

@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
-from lms.content.models import Course, Module, Quiz
+from lms.content.models import Course, CourseVersion, Module, Quiz
 from lms.extensions import db
 from lms.plugins.enrolment import versions
 from lms.plugins.enrolment.models import ACTIVE, Enrolment, Progress
@@ -79,7 +79,7 @@ def quiz_slug(module_id: int) -> str | None:
 
 @dataclass(frozen=True)
 class ModuleState:
-    enrolment: Enrolment
+    enrolment_id: int
     done: bool  # this module (by slug, in the enrolment's version) is done
     own: bool  # the enrolment's version has a module with this slug
     notice: versions.MajorNotice | None
@@ -118,4 +118,71 @@ def module_state(user_id: int, course_id: int, module_slug: str) -> ModuleState 
     if row is None:
         return None
     enrolment, own, done = row
-    return ModuleState(enrolment, bool(done), bool(own), versions.major_notice(enrolment))
+    notice = versions.major_notice(enrolment)
+    return ModuleState(enrolment.id, bool(done), bool(own), notice)
+
+
+def page_query(user_id: int | None, course_id: int, module_slug: str) -> list:
+    """Receiver side of ``module_page_query``: the course's published version (always a
+    row) and, for a signed-in learner, the active enrolment with this module's state (no
+    row when not enrolled). Labels ``enrolment_*``."""
+    published = (
+        select(
+            Course.published_version_id.label("enrolment_published_id"),
+            CourseVersion.enrolment.label("enrolment_published_mode"),
+        )
+        .select_from(Course)
+        .outerjoin(CourseVersion, CourseVersion.id == Course.published_version_id)
+        .where(Course.id == course_id)
+    )
+    if user_id is None:
+        return [published]
+    same_module = (Module.version_id == Enrolment.version_id, Module.slug == module_slug)
+    own = exists().where(*same_module)
+    done = exists().where(
+        Progress.enrolment_id == Enrolment.id,
+        Progress.cycle == Enrolment.cycle,
+        Progress.module_id == Module.id,
+        *same_module,
+    )
+    enrolled = select(
+        Enrolment.id.label("enrolment_id"),
+        Enrolment.version_id.label("enrolment_version_id"),
+        own.label("enrolment_own"),
+        done.label("enrolment_done"),
+    ).where(
+        Enrolment.user_id == user_id,
+        Enrolment.course_id == course_id,
+        Enrolment.status == ACTIVE,
+    )
+    return [published, enrolled]
+
+
+@dataclass(frozen=True)
+class Published:
+    """What the panel shows of the published version to someone not enrolled."""
+
+    id: int
+    enrolment: str
+
+
+def from_facts(facts) -> tuple[ModuleState | None, Published | None] | None:
+    """(state, published version) from ``module_page_query``'s facts; None when the facts
+    are not there (the caller reads them itself). The enrolment row is loaded only when a
+    newer version than the learner's is published (to tell what changed)."""
+    if "enrolment_published_id" not in facts:
+        return None
+    published = (
+        Published(facts["enrolment_published_id"], facts["enrolment_published_mode"])
+        if facts["enrolment_published_id"] is not None
+        else None
+    )
+    if facts.get("enrolment_id") is None:
+        return None, published
+    notice = None
+    if published is not None and published.id != facts["enrolment_version_id"]:
+        notice = versions.major_notice(db.session.get(Enrolment, facts["enrolment_id"]))
+    state = ModuleState(
+        facts["enrolment_id"], bool(facts["enrolment_done"]), bool(facts["enrolment_own"]), notice
+    )
+    return state, published

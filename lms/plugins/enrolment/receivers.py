@@ -201,17 +201,23 @@ def on_course_page(sender, payload: events.CoursePage, **_extra) -> Markup | Non
     return Markup(html)
 
 
+def on_module_page_query(sender, payload: events.ModulePage, **_extra) -> list:
+    """What the module panel needs, for the page's one statement (``module_page_query``)."""
+    return module_state.page_query(payload.user_id, payload.course_id, payload.module_slug)
+
+
 def on_module_page(sender, payload: events.ModulePage, **_extra) -> Markup | None:
-    """One query for an enrolled learner (see :mod:`.module_state`); the course and its
-    published version are read only to offer enrolment to someone not enrolled."""
-    found = (
-        module_state.module_state(payload.user_id, payload.course_id, payload.module_slug)
-        if payload.user_id
-        else None
-    )
-    if found is not None:
-        published = found.enrolment.course.published_version
+    """From the page's facts (``module_page_query``), or else one query for an enrolled
+    learner (see :mod:`.module_state`) and the course read to offer enrolment."""
+    answered = module_state.from_facts(payload.facts)
+    if answered is not None:
+        found, published = answered
+    elif payload.user_id and (
+        found := module_state.module_state(payload.user_id, payload.course_id, payload.module_slug)
+    ):
+        published = db.session.get(Course, payload.course_id).published_version
     else:
+        found = None
         course, published = _course_and_version(payload.course_id)
         if course is None:
             return None

@@ -23,7 +23,7 @@ from lms.plugins.quizzes import (  # noqa: F401  (views: routes; models: tables 
     views,
 )
 from lms.plugins.quizzes.blueprint import bp
-from lms.plugins.quizzes.panels import course_panel, module_panel
+from lms.plugins.quizzes.panels import course_panel, module_page_query, module_panel
 from lms.plugins.quizzes.standing import completion_blockers, on_personal_data
 
 
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     panels.init_app(app)
     events.connect(app, events.completion_blockers, completion_blockers)
     events.connect(app, events.module_page_panels, module_panel)
+    events.connect(app, events.module_page_query, module_page_query)
     events.connect(app, events.course_page_panels, course_panel)
     events.connect(app, events.personal_data, on_personal_data)
 

@@ -83,11 +83,17 @@ def _facts(key: tuple, query, lang: str) -> tuple[QuizFacts, ...]:
 
 
 def _panel(
-    quizzes: tuple[QuizFacts, ...], user_id: int | None, course_slug: str, *, link: bool = True
+    quizzes: tuple[QuizFacts, ...],
+    user_id: int | None,
+    course_slug: str,
+    *,
+    link: bool = True,
+    status: dict | None = None,
 ) -> Markup | None:
     if not quizzes:
         return None
-    status = standing.learner_status(user_id, [quiz.id for quiz in quizzes])
+    if status is None:
+        status = standing.learner_status(user_id, [quiz.id for quiz in quizzes])
     items = [
         {
             "title": quiz.title,
@@ -107,12 +113,26 @@ def _panel(
     )
 
 
+def _module_quizzes(payload: events.ModulePage) -> tuple[QuizFacts, ...]:
+    query = select(Quiz).where(Quiz.module_id == payload.module_id).order_by(Quiz.number)
+    return _facts(("module", payload.module_id), query, services.locale())
+
+
+def module_page_query(sender, payload: events.ModulePage) -> list:
+    """Receiver of ``module_page_query``: the learner's attempts at the module's quizzes
+    (one aggregate row, labels ``quizzes_attempts_<id>`` and ``quizzes_passed_<id>``)."""
+    quizzes = _module_quizzes(payload)
+    if payload.user_id is None or not quizzes:
+        return []
+    return [standing.status_row(payload.user_id, [quiz.id for quiz in quizzes])]
+
+
 def module_panel(sender, payload: events.ModulePage) -> Markup | None:
     """Receiver: the quiz that closes this module, if any."""
-    query = select(Quiz).where(Quiz.module_id == payload.module_id).order_by(Quiz.number)
-    quizzes = _facts(("module", payload.module_id), query, services.locale())
+    quizzes = _module_quizzes(payload)
     link = "enrolment" not in enabled_plugins(current_app)
-    return _panel(quizzes, payload.user_id, payload.course_slug, link=link)
+    status = standing.status_from_facts(payload.facts, [quiz.id for quiz in quizzes])
+    return _panel(quizzes, payload.user_id, payload.course_slug, link=link, status=status)
 
 
 def course_panel(sender, payload: events.CoursePage) -> Markup | None:

@@ -37,6 +37,35 @@ def learner_status(user_id: int | None, quiz_ids: list[int]) -> dict[int, Learne
     return {quiz_id: LearnerStatus(count, bool(passed)) for quiz_id, count, passed in rows}
 
 
+def status_row(user_id: int, quiz_ids: list[int]):
+    """One row whatever the learner did: per quiz the attempts made
+    (``quizzes_attempts_<id>``) and whether one passed (``quizzes_passed_<id>``), for
+    the module page's one statement (``module_page_query``)."""
+    columns = []
+    for quiz_id in quiz_ids:
+        mine = Attempt.quiz_id == quiz_id
+        columns.append(func.count(case((mine, Attempt.id))).label(f"quizzes_attempts_{quiz_id}"))
+        columns.append(
+            func.max(case((mine & Attempt.passed.is_(True), 1), else_=0)).label(
+                f"quizzes_passed_{quiz_id}"
+            )
+        )
+    return select(*columns).where(Attempt.user_id == user_id, Attempt.quiz_id.in_(quiz_ids))
+
+
+def status_from_facts(facts, quiz_ids: list[int]) -> dict[int, LearnerStatus] | None:
+    """:func:`learner_status` from the page's facts (see :func:`status_row`); None when
+    they are not there."""
+    if not quiz_ids or any(f"quizzes_attempts_{quiz_id}" not in facts for quiz_id in quiz_ids):
+        return None
+    return {
+        quiz_id: LearnerStatus(facts[f"quizzes_attempts_{quiz_id}"], bool(passed))
+        for quiz_id in quiz_ids
+        if (passed := facts[f"quizzes_passed_{quiz_id}"]) is not None
+        and facts[f"quizzes_attempts_{quiz_id}"]
+    }
+
+
 def completion_blockers(sender, payload: events.CompletionQuery) -> list[str]:
     """Receiver: each course quiz (not tied to a module) of the version not yet passed
     (since ``payload.since``, when the learner takes the course again)."""
