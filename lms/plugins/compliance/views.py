@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from lms.access import roles_required
+from lms.confirm import confirmation_page, confirmed
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
 from lms.models import Centre, Role
@@ -133,11 +134,32 @@ def withdraw_requirement(requirement_id: int):
     centre = centre_in_view()
     form = WithdrawForm()
     if not form.validate_on_submit():
-        flash(_("Type the reason for withdrawing the requirement."), "error")
+        flash(_("Type the reason for withdrawing the requirement; nothing was changed."), "error")
     elif not requirement.active:
         flash(_("This requirement was withdrawn already."), "warning")
+    elif not confirmed():
+        reason = form.reason.data.strip()
+        return confirmation_page(
+            title=_("Withdraw the requirement “%(name)s”?", name=requirement.name),
+            consequences=[
+                _(
+                    "Nobody is assigned the course by this requirement any more, and its open "
+                    "assignments are withdrawn with it; enrolments, attempts and certificates "
+                    "are kept."
+                ),
+                _("Your reason, kept in the audit trail: %(reason)s", reason=reason),
+            ],
+            action=url_for(
+                "compliance.withdraw_requirement",
+                requirement_id=requirement.id,
+                centre=request.args.get("centre"),
+            ),
+            button=_("Withdraw the requirement"),
+            back=_here(centre),
+            fields={"reason": reason},
+        )
     else:
-        count = services.withdraw(requirement, actor, form.reason.data)
+        count = services.withdraw(requirement, actor, form.reason.data.strip())
         flash(
             _("Requirement withdrawn; %(n)d open assignments were withdrawn with it.", n=count),
             "success",
