@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -93,12 +93,21 @@ def requirements_page():
         )
         flash(
             _(
-                "Requirement “%(name)s” saved: %(matching)d people match, %(assigned)d were "
-                "assigned the course, %(holding)d already hold a valid certificate.",
+                "Requirement “%(name)s” saved: %(matching)s, %(assigned)s, %(holding)s.",
                 name=requirement.name,
-                matching=applied.matching,
-                assigned=applied.assigned,
-                holding=applied.holding,
+                matching=ngettext(
+                    "%(num)d person matches", "%(num)d people match", applied.matching
+                ),
+                assigned=ngettext(
+                    "%(num)d was assigned the course",
+                    "%(num)d were assigned the course",
+                    applied.assigned,
+                ),
+                holding=ngettext(
+                    "%(num)d already holds a valid certificate",
+                    "%(num)d already hold a valid certificate",
+                    applied.holding,
+                ),
             ),
             "success",
         )
@@ -161,7 +170,11 @@ def withdraw_requirement(requirement_id: int):
     else:
         count = services.withdraw(requirement, actor, form.reason.data.strip())
         flash(
-            _("Requirement withdrawn; %(n)d open assignments were withdrawn with it.", n=count),
+            ngettext(
+                "Requirement withdrawn; %(num)d open assignment was withdrawn with it.",
+                "Requirement withdrawn; %(num)d open assignments were withdrawn with it.",
+                count,
+            ),
             "success",
         )
     return redirect(_here(centre))
