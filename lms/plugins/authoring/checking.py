@@ -63,7 +63,7 @@ class Loaded:
         return [p for p in self.problems if p.warning]
 
     def for_file(self, path: str) -> list[Problem]:
-        return [p for p in self.problems if p.path == path]
+        return [p for p in self.problems_to_show if p.path == path]
 
 
 class _Store:
