@@ -201,3 +201,61 @@ def test_staff_pages_reflow_at_320_and_390(page_for, email, starts):
     login(page, email)
     problems = check_reflow_everywhere(page, starts)
     assert problems == [], "\n".join(problems)
+
+
+TABLE_FIT = """() => {
+  const box = document.querySelector('main .table-scroll:has(table.report-people)');
+  const table = box.querySelector('table');
+  const headers = [...table.querySelectorAll('thead th')];
+  const expiry = headers[headers.length - 1].getBoundingClientRect();
+  return {scroll: box.scrollWidth, client: box.clientWidth, table: table.scrollWidth,
+          expiryRight: expiry.right, expiryWidth: expiry.width,
+          viewport: document.documentElement.clientWidth,
+          page: document.documentElement.scrollWidth,
+          widths: headers.map(h => Math.round(h.getBoundingClientRect().width))};
+}"""
+
+
+def _long_named_person(page, tmp_path, locale: str) -> None:
+    """Someone with a long name and a long work address, imported into a course with a long
+    title, as a region's HR file gives them (they make the widest row)."""
+    staff = tmp_path / "staff.csv"
+    staff.write_text(
+        "email;name;profession\n"
+        f"anna-karin.lindqvist-johansson.{locale}@regionstockholm-karolinska.example.com;"
+        "Anna-Karin Lindqvist-Johansson Wahlström;sjuksköterska\n",
+        encoding="utf-8",
+    )
+    page.goto("/centre/import")
+    title = course_doc("car-t-receipt-storage-thaw").translated(locale).title
+    page.locator("#course").select_option(label=title)
+    page.locator("#file").set_input_files(str(staff))
+    page.locator("form[enctype] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.locator("form[action^='/centre/import/'] button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("locale", ["en", "sv"])
+def test_centre_people_table_fits_1280_and_scrolls_in_its_box_on_phones(page_for, tmp_path, locale):
+    """At 1280 px the people table fits without sideways scrolling and its last column
+    (expiry) is in view; at 390 and 320 px it scrolls inside its own box, not the page."""
+    page = page_for(locale)
+    login(page, "centre-admin@example.com")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _long_named_person(page, tmp_path, locale)
+    page.goto("/centre/people")
+    assert "Lindqvist-Johansson" in page.locator("table.report-people").inner_text()
+    fit = page.evaluate(TABLE_FIT)
+    assert fit["scroll"] <= fit["client"], fit
+    assert fit["expiryRight"] <= fit["viewport"], fit
+    assert fit["expiryWidth"] > 0, fit
+    expiry = "Expires on" if locale == "en" else "Giltigt till"
+    assert page.locator("table.report-people thead th").last.inner_text() == expiry
+    assert page.locator("table.report-people thead th").last.is_visible()
+    screenshots(page, f"{locale}-centre-people")
+    for width in (390, 320):
+        page.set_viewport_size({"width": width, "height": 900})
+        narrow = page.evaluate(TABLE_FIT)
+        assert narrow["page"] <= width, narrow
+        assert narrow["scroll"] > narrow["client"], narrow  # the box scrolls, not the page
