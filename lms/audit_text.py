@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from lms.labels import roles_label
 
@@ -114,6 +115,14 @@ def describe(action: str, details: dict | None) -> str:
         for key in ("old", "new"):
             if key in (details or {}):
                 values[key] = roles_label(details[key])
+    if action == "quiz.attempts_granted" and str(values.get("extra", "")).isdigit():
+        extra = int(values["extra"])
+        return ngettext(
+            "Granted %(num)d extra attempt at the quiz %(quiz)s",
+            "Granted %(num)d extra attempts at the quiz %(quiz)s",
+            extra,
+            quiz=values["quiz"],
+        )
     try:
         return str(sentence) % values
     except (TypeError, ValueError, KeyError):

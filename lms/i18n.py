@@ -1,11 +1,20 @@
-"""Which language a request is shown in: the user's choice, then the browser's, then config."""
+"""Which language a request is shown in: the user's choice, then the browser's, then config;
+and how dates look in it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
+from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
 from flask.globals import _cv_app
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
+
+# Dates and times in a language follow this region's conventions: English pages print
+# "30 Nov 2026" and "16:55" (en_GB: day before month, 24 hours), never the US "Nov 30, 2026".
+# Swedish keeps Babel's own patterns ("30 nov. 2026", "2026-11-30").
+DATE_CONVENTIONS = {"en": "en_GB"}
 
 
 def select_locale() -> str:
@@ -47,9 +56,51 @@ class RequestDomain(Domain):
         return translations
 
 
+class DateFormats(Mapping):
+    """Flask-Babel's ``date_formats`` (``"date.medium"`` -> pattern or None), answered for
+    the locale being formatted: where :data:`DATE_CONVENTIONS` names a region for the
+    language, that region's pattern (e.g. en_GB's ``d MMM y``), otherwise the given default
+    (None: the language's own). Every ``format_date``/``format_datetime``/``format_time`` and
+    the templates' ``dateformat``/``datetimeformat`` filters go through it."""
+
+    def __init__(self, defaults: Mapping[str, str | None]):
+        self.defaults = dict(defaults)
+
+    def __getitem__(self, key: str) -> str | None:
+        value = self.defaults[key]
+        if value is not None or "." not in key:
+            return value
+        locale = get_locale()
+        region = DATE_CONVENTIONS.get(locale.language) if locale is not None else None
+        if region is None:
+            return None
+        return _pattern(region, *key.split("."))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.defaults)
+
+    def __len__(self) -> int:
+        return len(self.defaults)
+
+
+def _pattern(region: str, kind: str, length: str) -> str:
+    """The CLDR pattern of ``region`` for ``kind`` (date, time, datetime) and ``length``."""
+    data = Locale.parse(region)
+    if kind == "date":
+        return data.date_formats[length].pattern
+    if kind == "time":
+        return data.time_formats[length].pattern
+    combined = str(data.datetime_formats[length])
+    return combined.replace("{1}", data.date_formats[length].pattern).replace(
+        "{0}", data.time_formats[length].pattern
+    )
+
+
 def init_app(app: Flask, babel: Babel) -> None:
-    """Use :class:`RequestDomain` for Python strings and the templates' ``_``/``gettext``.
-    Call after ``babel.init_app``."""
+    """Use :class:`RequestDomain` for Python strings and the templates' ``_``/``gettext``,
+    and :class:`DateFormats` for dates. Call after ``babel.init_app``."""
+    if not isinstance(babel.date_formats, DateFormats):
+        babel.date_formats = DateFormats(babel.date_formats or babel.default_date_formats)
     domain = RequestDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     babel.__dict__["domain_instance"] = domain  # Flask-Babel's cached_property
     get = domain.get_translations

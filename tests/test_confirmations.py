@@ -92,3 +92,21 @@ def test_leaving_a_course_asks_first(client, auth, make_user, make_course):
     assert db.session.scalar(select(Enrolment.status)) == "active"
     client.post("/courses/open-course/unenrol", data=hidden_fields(page))
     assert db.session.scalar(select(Enrolment.status)) == "withdrawn"
+
+
+def test_removing_a_centres_email_domain_asks_first(client, auth, make_user, centres):
+    from lms.membership import domains
+    from lms.models import CentreEmailDomain
+
+    admin = make_user(role=Role.site_admin, centre=None)
+    row = domains.add(centres["karolinska"], "regionstockholm.se", actor=admin)
+    db.session.commit()
+    domain_id = row.id
+    auth.login(admin)
+    asked = client.post(f"/centre/members/domains/{domain_id}/delete").get_data(as_text=True)
+    assert "<h1>Remove the domain regionstockholm.se?</h1>" in asked
+    assert "Its people stay members." in asked
+    assert db.session.get(CentreEmailDomain, domain_id) is not None  # nothing yet
+    client.post(f"/centre/members/domains/{domain_id}/delete", data=hidden_fields(asked))
+    db.session.expire_all()
+    assert db.session.get(CentreEmailDomain, domain_id) is None

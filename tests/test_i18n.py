@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -138,3 +139,38 @@ def test_every_translation_formats_like_its_message():
             if set(placeholder.findall(text)) - names:
                 problems.append((ids[0], text, "a placeholder the message does not have"))
     assert problems == []
+
+
+def test_english_dates_put_the_day_first_and_swedish_ones_stay(app):
+    """English pages print en_GB dates ("30 Nov 2026", 24-hour times), never the US
+    "Nov 30, 2026"; Swedish as Babel's sv. One place: lms.i18n.DateFormats."""
+    from datetime import date, datetime
+
+    from flask import render_template_string
+    from flask_babel import force_locale, format_date, format_datetime
+
+    day, moment = date(2026, 11, 30), datetime(2026, 11, 30, 15, 55)  # UTC: 16:55 in Stockholm
+    with app.test_request_context():
+        with force_locale("en"):
+            assert format_date(day) == "30 Nov 2026"
+            assert format_date(day, "long") == "30 November 2026"
+            assert format_datetime(moment, "short") == "30/11/2026, 16:55"
+            shown = render_template_string("{{ d|dateformat }}", d=day)
+            assert shown == "30 Nov 2026"
+        with force_locale("sv"):
+            assert format_date(day) == "30 nov. 2026"
+            assert format_date(day, "long") == "30 november 2026"
+            assert format_datetime(moment, "short") == "2026-11-30 16:55"
+
+
+def test_an_english_page_prints_the_day_before_the_month(client, auth, make_user):
+    from lms.auth import services
+    from lms.models import Role
+
+    admin = make_user(role=Role.site_admin)
+    person = make_user()
+    services.set_active(person, False, actor=admin)
+    auth.login(admin)
+    page = client.get(f"/admin/users/{person.id}", headers={"Accept-Language": "en"})
+    text = page.get_data(as_text=True)
+    assert re.search(r"Anonymising becomes possible on \d{1,2} [A-Z][a-z]{2} \d{4}", text), text

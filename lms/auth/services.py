@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -352,10 +352,12 @@ def _reset_text(user: User) -> tuple[str, str]:
         subject = _("Reset your ATMP Learn password")
         body = _(
             "Hello %(name)s,\n\nSomeone asked to reset the password of your ATMP Learn "
-            "account. Open this link within %(hours)d hours to choose a new password:\n\n"
+            "account. Open this link within %(hours)s to choose a new password:\n\n"
             "%(link)s\n\nIf it was not you, ignore this message; your password stays as it is.",
             name=user.name,
-            hours=current_app.config["LMS_PASSWORD_RESET_HOURS"],
+            hours=ngettext(
+                "%(num)d hour", "%(num)d hours", int(current_app.config["LMS_PASSWORD_RESET_HOURS"])
+            ),
             link=link,
         )
     return subject, body

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -134,11 +134,13 @@ def queue_verification(user: User, centre: Centre) -> None:
         body = _(
             "Hello %(name)s,\n\nYou asked to join %(centre)s on ATMP Learn. Addresses like "
             "yours join it at once when you confirm that this address is yours: open this "
-            "link within %(days)d days and press the button.\n\n%(link)s\n\n"
+            "link within %(days)s and press the button.\n\n%(link)s\n\n"
             "If it was not you, ignore this message.",
             name=user.name,
             centre=centre.label,
-            days=int(current_app.config["LMS_EMAIL_VERIFY_DAYS"]),
+            days=ngettext(
+                "%(num)d day", "%(num)d days", int(current_app.config["LMS_EMAIL_VERIFY_DAYS"])
+            ),
             link=link,
         )
     mail.enqueue(user.email, subject, body, locale=user.locale)

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.access import login_required, public, roles_required
+from lms.confirm import confirmation_page, confirmed
 from lms.extensions import db, limiter
 from lms.membership import bp, domains, listing, services
 from lms.membership.forms import AskForm, ButtonForm, ConfirmForm, DomainForm, ReasonForm
@@ -189,6 +190,21 @@ def delete_domain(domain_id: int):
         abort(404)
     centre = row.centre
     if ButtonForm().validate_on_submit():
+        if not confirmed():
+            return confirmation_page(
+                title=_("Remove the domain %(domain)s?", domain=row.domain),
+                consequences=[
+                    _(
+                        "New addresses at %(domain)s no longer join %(centre)s at once; they "
+                        "ask to join like anyone else. Its people stay members.",
+                        domain=row.domain,
+                        centre=centre.name,
+                    )
+                ],
+                action=url_for("membership.delete_domain", domain_id=row.id),
+                button=_("Remove the domain"),
+                back=_back(centre),
+            )
         domains.remove(row, actor=_actor())
         flash(_("The domain is removed; its people stay members."), "success")
     return redirect(_back(centre))

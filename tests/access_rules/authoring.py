@@ -23,6 +23,7 @@ RULES = {
     "authoring.upload_zip": AUTHORS,
     "authoring.download": AUTHORS,
     "authoring.raw": AUTHORS,
+    "authoring.preview_start": AUTHORS,
     "authoring.preview_course": AUTHORS,
     "authoring.preview_module": AUTHORS,
     "authoring.preview_quiz": AUTHORS,

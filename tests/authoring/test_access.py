@@ -138,9 +138,15 @@ def test_creating_a_course_makes_a_draft_owned_by_its_author(as_educator, educat
     assert (event.actor_id, event.details["course"]) == (educator.id, SLUG)
     page = text_of(as_educator.get(f"/educator/courses/{SLUG}/"))
     assert "Managed in the app" in page
-    assert "the course has no modules" in text_of(
-        as_educator.get(f"/educator/courses/{SLUG}/check")
-    )
+    # A course just made has no module: the next step, not an error (issue 17).
+    assert "problem to fix" not in page
+    assert "Next: write the first module" in page
+    check = text_of(as_educator.get(f"/educator/courses/{SLUG}/check"))
+    assert "the course has no modules" not in check
+    assert "error" not in check.split("Next: write the first module")[1]
+    assert "Next: write the first module" in check
+    new_file = as_educator.get(f"/educator/courses/{SLUG}/new-file?name=01-introduction.md")
+    assert 'value="01-introduction.md"' in new_file.get_data(as_text=True)
     # Learners see nothing of it before it is published.
     assert as_educator.get(f"/courses/{SLUG}/").status_code == 404
     assert save(as_educator, "01-receiving.md", MODULE).status_code == 302

@@ -6,7 +6,17 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from tests.authoring.conftest import MODULE, PNG, SLUG, save, text_of, upload_picture
+from tests.authoring.conftest import (
+    MODULE,
+    PNG,
+    QUIZ,
+    QUIZ_SV,
+    SLUG,
+    create_course,
+    save,
+    text_of,
+    upload_picture,
+)
 
 BASE = f"/educator/courses/{SLUG}/preview"
 
@@ -56,3 +66,23 @@ def test_a_draft_with_errors_cannot_be_previewed(as_educator, app_course):
     page = as_educator.get(f"{BASE}/en/receiving/")
     assert page.status_code == 409
     assert "The draft cannot be previewed yet" in text_of(page)
+
+
+def test_only_the_drafts_languages_are_offered(as_educator):
+    """A draft with no Swedish file offers English only; asking for Swedish shows its own
+    language; once a Swedish file is there, both are offered."""
+    assert create_course(as_educator).status_code == 302
+    save(as_educator, "01-receiving.md", MODULE)
+    save(as_educator, "01-receiving.quiz.md", QUIZ)
+    page = as_educator.get(f"{BASE}/en/")
+    html = page.get_data(as_text=True)
+    assert f'href="{BASE}/sv/"' not in html
+    assert "the draft has no other language" in text_of(page)
+    moved = as_educator.get(f"{BASE}/sv/receiving/")
+    assert moved.status_code == 302
+    assert moved.headers["Location"].endswith(f"{BASE}/en/receiving/")
+    start = as_educator.get(f"{BASE}/")
+    assert start.headers["Location"].endswith(f"{BASE}/en/")
+    save(as_educator, "01-receiving.quiz.sv.md", QUIZ_SV)
+    html = as_educator.get(f"{BASE}/en/").get_data(as_text=True)
+    assert f'href="{BASE}/sv/"' in html

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from lms.extensions import db
 from lms.models import Role
 from lms.plugins.certificates import codes
 from tests.certificates.conftest import NAME, run, tool
@@ -24,7 +25,7 @@ def _text(pdf: bytes, tmp_path) -> str:
 
 def test_pdf_opens_and_holds_name_course_and_code(client, auth, certificate, tmp_path):
     auth.login(certificate.user)
-    response = client.get(_pdf_url(certificate))
+    response = client.get(_pdf_url(certificate), headers={"Accept-Language": "sv"})
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     shown = codes.display(certificate.code)
@@ -38,7 +39,7 @@ def test_pdf_opens_and_holds_name_course_and_code(client, auth, certificate, tmp
     assert shown in text
     assert certificate.content_hash[:12] in text
     assert "Skånes universitetssjukhus" in text
-    assert "Sjuksköterska" in text  # the learner's language (Swedish, the default)
+    assert "Sjuksköterska" in text  # the page's language (Swedish)
     assert "Kursintyg" in text
     info = run(tool("pdfinfo"), str(tmp_path / "certificate.pdf"))
     assert "Pages:           1" in info
@@ -68,16 +69,37 @@ def test_qr_uses_the_public_base_url(client, auth, certificate, tmp_path):
     assert decoded in _text(pdf.read_bytes(), tmp_path)
 
 
-def test_pdf_is_in_the_learners_language(client, auth, make_user, make_course, complete, tmp_path):
+def test_pdf_is_in_the_language_of_the_page_it_was_asked_from(
+    client, auth, make_user, make_course, complete, tmp_path
+):
+    """Headings, dates and the course title follow the page (the course's Swedish title
+    where it has one); the name, the code and the verification address never change."""
     learner = make_user(locale="en", name="Zoë Wróbel")
-    certificate = complete(learner, make_course(course={"certificate_valid_months": 6}))
-    admin = make_user(role=Role.site_admin, locale="sv")
-    auth.login(admin)  # the admin reads Swedish; the certificate stays English
-    text = _text(client.get(_pdf_url(certificate)).data, tmp_path)
-    assert "Certificate of completion" in text
-    assert "Zoë Wróbel" in text
-    assert "Nurse" in text
-    assert "Valid until" in text
+    version = make_course(
+        "gene-basics", title="Gene basics", swedish=True, course={"certificate_valid_months": 6}
+    )
+    certificate = complete(learner, version)
+    shown = codes.display(certificate.code)
+    auth.login(learner)
+    english = _text(client.get(_pdf_url(certificate)).data, tmp_path)
+    assert "Certificate of completion" in english
+    assert "Gene basics" in english
+    assert "Valid until" in english
+    assert f"https://learn.atmp.test/certificates/{shown}" in english
+    learner.locale = "sv"  # the same learner, now reading Swedish pages
+    db.session.commit()
+    swedish = _text(client.get(_pdf_url(certificate)).data, tmp_path)
+    assert "Kursintyg" in swedish
+    assert "Certificate of completion" not in swedish
+    assert "Kurs gene-basics" in swedish  # the course's Swedish title
+    assert "Gene basics" not in swedish
+    assert "Zoë Wróbel" in swedish
+    assert "Sjuksköterska" in swedish
+    assert f"https://learn.atmp.test/certificates/{shown}" in swedish
+    admin = make_user(role=Role.site_admin, locale="en")
+    auth.logout()
+    auth.login(admin)  # whoever asks, the page's language decides
+    assert "Certificate of completion" in _text(client.get(_pdf_url(certificate)).data, tmp_path)
 
 
 def test_no_expiry_and_no_score_are_said_plainly(

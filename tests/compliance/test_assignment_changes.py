@@ -80,10 +80,23 @@ def test_withdraw_with_reason_keeps_the_row(client, auth, make_user, cart_course
     auth.login(admin)
     _assign(client, cart_course, nurse, lms_clock.local_today() + timedelta(days=3))
     [first] = assignments_of(nurse)
-    assert client.post(f"/centre/assignments/{first.id}/withdraw", data={}).status_code == 302
+    empty = client.post(
+        f"/centre/assignments/{first.id}/withdraw", data={"reason": "  "}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Type the reason for withdrawing the assignment; nothing was changed." in empty
     assert assignments_of(nurse)[0].withdrawn_at is None
-    response = client.post(
+    # the reason typed on the assignment's page goes to the confirmation page first
+    asked = client.post(
         f"/centre/assignments/{first.id}/withdraw", data={"reason": "Left the unit"}
+    ).get_data(as_text=True)
+    assert f"<h1>Withdraw the assignment of {nurse.name}?</h1>" in asked
+    assert "Your reason, kept in the audit trail: Left the unit" in asked
+    assert '<input type="hidden" name="reason" value="Left the unit">' in asked
+    assert f'href="/centre/assignments/{first.id}"' in asked  # cancel
+    assert assignments_of(nurse)[0].withdrawn_at is None  # nothing yet
+    response = client.post(
+        f"/centre/assignments/{first.id}/withdraw",
+        data={"reason": "Left the unit", "confirm": "yes"},
     )
     assert response.status_code == 302
     [kept] = assignments_of(nurse)

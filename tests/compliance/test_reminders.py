@@ -37,7 +37,7 @@ def test_due_and_overdue_reminders_once_each_on_stockholm_days(
     output = run(runner)
     assert f"queued due-7 to {sv.email}" in output
     assert subjects(sv.email)[-1] == "Ska vara klar 31 mars 2026: Kurs car-t-nursing"
-    assert subjects(en.email)[-1] == "Due March 31, 2026: CAR-T nursing"
+    assert subjects(en.email)[-1] == "Due 31 March 2026: CAR-T nursing"
     assert "0 queued." in run(runner)  # twice: nothing new
     clock.set("2026-03-31T21:30Z")  # 31 March 23:30 in Stockholm: due today, not overdue
     assert "0 queued." in run(runner)

@@ -38,7 +38,7 @@ def test_centre_admin_creates_requirement_for_nurses_of_a_unit(
     )
     assert response.status_code == 302
     page = client.get("/centre/requirements").get_data(as_text=True)
-    assert "1 people match, 1 were assigned" in page
+    assert "1 person matches, 1 was assigned the course, 0 already hold a valid" in page
     requirement = db.session.scalar(select(Requirement))
     assert (requirement.centre_id, requirement.profession, requirement.unit) == (
         centres["karolinska"].id,
@@ -120,9 +120,19 @@ def test_moving_centre_withdraws_and_withdrawing_requirement_withdraws(
     db.session.commit()
     assert assignments_of(mover)[0].withdrawn_at is not None
     requirement = db.session.scalar(select(Requirement))
-    response = client.post(
+    asked = client.post(
         f"/centre/requirements/{requirement.id}/withdraw?centre=karolinska",
         data={"reason": "Product no longer used"},
+    ).get_data(as_text=True)
+    assert f"<h1>Withdraw the requirement “{requirement.name}”?</h1>" in asked
+    assert "Your reason, kept in the audit trail: Product no longer used" in asked
+    assert f'action="/centre/requirements/{requirement.id}/withdraw?centre=karolinska"' in asked
+    db.session.refresh(requirement)
+    assert requirement.active  # nothing yet
+    assert assignments_of(stayer)[0].withdrawn_at is None
+    response = client.post(
+        f"/centre/requirements/{requirement.id}/withdraw?centre=karolinska",
+        data={"reason": "Product no longer used", "confirm": "yes"},
     )
     assert response.status_code == 302
     db.session.refresh(requirement)
@@ -149,6 +159,8 @@ def test_withdraw_needs_a_reason_and_other_centres_requirement_is_not_found(
     assert (
         client.post(f"/centre/requirements/{requirement.id}/withdraw", data={}).status_code == 302
     )
+    empty = client.get(f"/centre/requirements?centre={centres['skane'].slug}")
+    assert "nothing was changed" in empty.get_data(as_text=True)
     db.session.refresh(requirement)
     assert requirement.active
     auth.logout()

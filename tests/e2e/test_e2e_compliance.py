@@ -39,7 +39,7 @@ def test_centre_admin_requires_car_t_nursing_for_hematologi_nurses(page_for, axe
     page.get_by_role("button", name="Save and assign").click()
     page.wait_for_load_state()
     flash = page.locator(".flash").first.inner_text()
-    assert "1 people match, 1 were assigned the course" in flash
+    assert "1 person matches, 1 was assigned the course" in flash
     check_accessibility(page, axe_source, "en-compliance-requirements-saved")
 
     page.goto("/centre/matrix?unit=" + unit.replace(" ", "+"))

@@ -78,6 +78,27 @@ def test_good_file_creates_accounts_enrols_and_invites(app, client, admin, assig
     assert "anna@example.com" in invitation.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Imported 1 person: 1 new account invited, 1 newly enrolled, 0 assigned."),
+        ("sv", "Importerade 1 person: 1 nytt konto inbjudet, 1 nyanmäld, 0 tilldelade."),
+    ],
+)
+def test_one_imported_person_is_one_person(client, admin, assigned_course, lang, said):
+    client.post("/lang", data={"lang": lang})
+    one = "email,name,profession\nanna@example.com,Anna Andersson,nurse\n"
+    response = upload(client, assigned_course, one.encode())
+    assert said in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_two_imported_people_in_swedish(client, admin, assigned_course):
+    client.post("/lang", data={"lang": "sv"})
+    response = upload(client, assigned_course, GOOD.encode())
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Importerade 2 personer: 2 nya konton inbjudna, 2 nyanmälda, 0 tilldelade." in page
+
+
 def test_invitation_link_stops_working_once_a_password_is_set(app, client, admin, assigned_course):
     upload(client, assigned_course, GOOD.encode())
     body = outbox(app)[0].body_text

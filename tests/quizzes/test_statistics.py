@@ -164,3 +164,25 @@ def test_statistics_follow_the_quiz_across_versions_where_it_did_not_change(
     assert page.count(f"/educator/quizzes/{fixed.id}") == 1
     assert f"/educator/quizzes/{first.id}" not in page
     assert f"/educator/quizzes/{changed.id}" in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "other"), [("sv", "Fråga 1", "Question 1"), ("en", "Question 1", "Fråga 1")]
+)
+def test_questions_read_in_the_pages_language(
+    client, auth, make_user, make_course, lang, shown, other
+):
+    """An English course with a Swedish quiz: the Swedish page shows the Swedish question,
+    the English page the English one (the CSV follows the page)."""
+    version = make_course(questions=1, swedish=True, course={"owners": [OWNER]})
+    quiz = quiz_of(version)
+    answer(make_user(), quiz, {1: [1]})
+    educator = make_user(role=Role.educator, email=OWNER)
+    educator.locale = lang
+    db.session.commit()
+    auth.login(educator)
+    page = client.get(f"/educator/quizzes/{quiz.id}/").get_data(as_text=True)
+    assert f"{shown}</h2>" in page
+    assert other not in page
+    body = client.get(f"/educator/quizzes/{quiz.id}/stats.csv").get_data().decode("utf-8-sig")
+    assert shown in body

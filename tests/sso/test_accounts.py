@@ -99,7 +99,10 @@ def test_site_admin_sees_and_removes_links(client, auth, make_user):
     identity = db.session.scalar(select(Identity))
     assert client.post(f"/sso/admin/identities/{identity.id}/remove", csrf=False).status_code == 400
     assert db.session.scalar(select(func.count()).select_from(Identity)) == 1
-    client.post(f"/sso/admin/identities/{identity.id}/remove")
+    asked = client.post(f"/sso/admin/identities/{identity.id}/remove").get_data(as_text=True)
+    assert "<h1>Remove the link of Nora Sjöberg to region-test?</h1>" in asked
+    assert db.session.scalar(select(func.count()).select_from(Identity)) == 1  # not yet
+    client.post(f"/sso/admin/identities/{identity.id}/remove", data={"confirm": "yes"})
     assert db.session.scalar(select(func.count()).select_from(Identity)) == 0
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sso.identity_removed"))
     assert event.actor_id == admin.id

@@ -31,6 +31,9 @@ MAX_LOADED = 16
 """Loaded drafts kept per app process; the least recently used goes first."""
 
 
+NO_MODULES = "the course has no modules"  # lms.content.builder's message
+
+
 @dataclass(frozen=True)
 class Loaded:
     """A draft as checked: the document (None while any problem is an error) and problems
@@ -45,11 +48,22 @@ class Loaded:
         return errors(self.problems)
 
     @property
+    def needs_first_module(self) -> bool:
+        """True while the draft has no module yet (a course just made): the next step to
+        show, not a problem to list."""
+        return any(p.message.startswith(NO_MODULES) for p in self.errors)
+
+    @property
+    def problems_to_show(self) -> list[Problem]:
+        """The problems without "the course has no modules" (shown as the next step)."""
+        return [p for p in self.problems if not p.message.startswith(NO_MODULES)]
+
+    @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.warning]
 
     def for_file(self, path: str) -> list[Problem]:
-        return [p for p in self.problems if p.path == path]
+        return [p for p in self.problems_to_show if p.path == path]
 
 
 class _Store:

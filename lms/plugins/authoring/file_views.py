@@ -108,6 +108,8 @@ def new_file(course: str):
     if redirected:
         return redirected
     form = NewFileForm()
+    if request.method == "GET" and request.args.get("name"):
+        form.name.data = request.args["name"][:200]  # e.g. the first module's suggested name
     if form.validate_on_submit():
         try:
             row = services.save_text(

@@ -3,7 +3,7 @@ each quiz. Answering a previewed quiz shows the feedback and stores nothing."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import format_percent
 from markupsafe import Markup
 
@@ -14,6 +14,16 @@ from lms.plugins.authoring.forms import PreviewQuizForm
 from lms.plugins.authoring.views import AUTHORS, authored_or_404, lang
 
 LANGS = "<any(en, sv):preview_lang>"
+LANGUAGE_NAMES = {"en": "English", "sv": "Svenska"}
+
+
+def languages(doc) -> list[str]:
+    """The languages the draft has (its own, and any of its course, module or quiz files
+    is translated into), in the order of :data:`LANGUAGE_NAMES`."""
+    found = {doc.language, *doc.translations}
+    for part in (*doc.modules, *doc.quizzes):
+        found.update(part.translations)
+    return [code for code in LANGUAGE_NAMES if code in found]
 
 
 def _loaded(course: str):
@@ -29,6 +39,10 @@ def _render(template: str, authored, loaded, preview_lang: str, status: int = 20
             "authoring/preview_blocked.html", authored=authored, loaded=loaded
         ), 409
     doc = loaded.doc
+    offered = languages(doc)
+    if preview_lang not in offered:  # e.g. /preview/sv/ of a draft with no Swedish files
+        args = dict(request.view_args or {}, preview_lang=doc.language)
+        return redirect(url_for(request.endpoint, **args))
 
     def lang_attr(language: str) -> Markup:
         """` lang="sv"` when the content is not in the page's UI language."""
@@ -42,11 +56,21 @@ def _render(template: str, authored, loaded, preview_lang: str, status: int = 20
         authored=authored,
         doc=doc,
         preview_lang=preview_lang,
+        preview_languages=[(code, LANGUAGE_NAMES[code]) for code in offered],
         lang_attr=lang_attr,
         content_lang=content_lang,
         rewrite=lambda html: preview.rewrite(html, doc.slug, preview_lang),
         **context,
     ), status
+
+
+@bp.route("/<course>/preview/")
+@roles_required(*AUTHORS)
+def preview_start(course: str):
+    """The preview in the draft's own language (the nav's "Preview" link)."""
+    _authored, loaded = _loaded(course)
+    own = loaded.doc.language if loaded.doc is not None else "en"
+    return redirect(url_for("authoring.preview_course", course=course, preview_lang=own))
 
 
 @bp.route(f"/<course>/preview/{LANGS}/")

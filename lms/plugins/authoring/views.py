@@ -107,7 +107,7 @@ def new():
         except services.Refused as refused:
             form.slug.errors = [*form.slug.errors, str(refused)]
         else:
-            flash(_("The course is made: write its first module."), "success")
+            flash(_("The course is made. Next: write its first module."), "success")
             return redirect(url_for("authoring.course", course=form.slug.data))
     return render_template("authoring/new.html", form=form), 422 if form.errors else 200
 
@@ -130,7 +130,7 @@ def course(course: str):
     files = authored.workspace.files if authored.workspace else []
     counts = {}
     if loaded is not None:
-        for problem in loaded.problems:
+        for problem in loaded.problems_to_show:
             counts[problem.path] = counts.get(problem.path, 0) + 1
     latest = authored.course.latest_version
     unpublished = loaded is not None and (
@@ -164,7 +164,7 @@ def check(course: str):
         authored=authored,
         title=title_of(authored, loaded),
         loaded=loaded,
-        rows=problem_rows(course, loaded.problems, checking.paths(authored.workspace)),
+        rows=problem_rows(course, loaded.problems_to_show, checking.paths(authored.workspace)),
     )
 
 

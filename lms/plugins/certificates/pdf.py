@@ -9,8 +9,9 @@ blank.
 The layout is a frame with a fixed head (brand, title) and foot (facts, QR code, the
 verification address). Between them the name and the course title flow: each keeps its
 size when it fits on a line, shrinks a little, then wraps (up to four lines), never below
-a readable size; the block is centred in the space left. The text is in the certificate's
-own language (the learner's at issue time), whoever downloads it.
+a readable size; the block is centred in the space left. The headings and dates are in the
+language of the page the PDF was asked from, the course title in that language where the
+course has it (the title stored at issue otherwise); the name and the facts never change.
 """
 
 from __future__ import annotations
@@ -165,17 +166,25 @@ def _score(value: float | None) -> str:
     return "—" if value is None else _("%(score)s%%", score=format_decimal(round(value, 1)))
 
 
-def render(certificate: Certificate, verify_url: str) -> bytes:
-    """The PDF's bytes. Raises :class:`~.fonts.MissingGlyphs` when a character of the
-    certificate (its name, course title, centre) is in no available font."""
-    with force_locale(certificate.language):
-        return _render(certificate, verify_url)
+def render(
+    certificate: Certificate,
+    verify_url: str,
+    language: str | None = None,
+    course_title: str | None = None,
+) -> bytes:
+    """The PDF's bytes, its words in ``language`` ("sv", "en"; the certificate's own when
+    None) and the course named ``course_title`` (the title stored at issue when None).
+    Raises :class:`~.fonts.MissingGlyphs` when a character of the certificate (its name,
+    course title, centre) is in no available font."""
+    language = language or certificate.language
+    with force_locale(language):
+        return _render(certificate, verify_url, language, course_title or certificate.course_title)
 
 
-def _render(cert: Certificate, verify_url: str) -> bytes:
+def _render(cert: Certificate, verify_url: str, language: str, stored_title: str) -> bytes:
     # Stored text as one printable line: rows from before names were cleaned may hold a
     # line break or a control character, which would print as nothing.
-    name, course_title = one_line(cert.name), one_line(cert.course_title)
+    name, course_title = one_line(cert.name), one_line(stored_title)
     title = _("Certificate of completion")
     details = " · ".join(p for p in (profession_label(cert.profession), cert.centre_name) if p)
     blocks = [
@@ -217,7 +226,7 @@ def _render(cert: Certificate, verify_url: str) -> bytes:
     pdf.set_author("ATMP Learn")
     pdf.set_subject(course_title)
     pdf.set_creator("ATMP Learn")
-    pdf.set_lang(cert.language)
+    pdf.set_lang(language)
     pdf.add_page()
     pdf.frame()
 

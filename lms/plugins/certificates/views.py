@@ -94,7 +94,11 @@ def pdf_file(code: str):
     if moved:
         return moved
     try:
-        body = pdf.render(certificate, services.verification_url(certificate))
+        lang = str(get_locale())
+        title = None
+        if lang != certificate.language:  # the course's title in the page's language
+            title = services.titles_in({certificate.version_id}, lang).get(certificate.version_id)
+        body = pdf.render(certificate, services.verification_url(certificate), lang, title)
     except fonts.MissingGlyphs as missing:
         # A blank where a name should be is a false certificate: refuse, and tell the
         # operators which characters need a font (LMS_CERT_FONT_DIRS).

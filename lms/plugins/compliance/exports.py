@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 from openpyxl import Workbook
@@ -55,7 +55,7 @@ def cell_text(cell: Cell, labels: dict[str, str], dates: dict) -> str:
 
 def rows(m: Matrix) -> list[list[str]]:
     labels = status_labels()
-    dates = m.dates(format_date)
+    dates = m.dates(date.isoformat)  # exports keep ISO 8601 in every language
     header = [_("Name"), _("E-mail"), _("Profession"), _("Unit or ward")]
     header += [c.title for c in m.columns]
     found = [[spreadsheet_text(h) for h in header]]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from lms.access import roles_required
+from lms.confirm import confirmation_page, confirmed
 from lms.content.choices import published_course_choices
 from lms.extensions import db
 from lms.models import Centre, Role
@@ -85,12 +87,21 @@ def requirements_page():
         )
         flash(
             _(
-                "Requirement “%(name)s” saved: %(matching)d people match, %(assigned)d were "
-                "assigned the course, %(holding)d already hold a valid certificate.",
+                "Requirement “%(name)s” saved: %(matching)s, %(assigned)s, %(holding)s.",
                 name=requirement.name,
-                matching=applied.matching,
-                assigned=applied.assigned,
-                holding=applied.holding,
+                matching=ngettext(
+                    "%(num)d person matches", "%(num)d people match", applied.matching
+                ),
+                assigned=ngettext(
+                    "%(num)d was assigned the course",
+                    "%(num)d were assigned the course",
+                    applied.assigned,
+                ),
+                holding=ngettext(
+                    "%(num)d already holds a valid certificate",
+                    "%(num)d already hold a valid certificate",
+                    applied.holding,
+                ),
             ),
             "success",
         )
@@ -126,13 +137,38 @@ def withdraw_requirement(requirement_id: int):
     centre = centre_in_view()
     form = WithdrawForm()
     if not form.validate_on_submit():
-        flash(_("Type the reason for withdrawing the requirement."), "error")
+        flash(_("Type the reason for withdrawing the requirement; nothing was changed."), "error")
     elif not requirement.active:
         flash(_("This requirement was withdrawn already."), "warning")
+    elif not confirmed():
+        reason = form.reason.data.strip()
+        return confirmation_page(
+            title=_("Withdraw the requirement “%(name)s”?", name=requirement.name),
+            consequences=[
+                _(
+                    "Nobody is assigned the course by this requirement any more, and its open "
+                    "assignments are withdrawn with it; enrolments, attempts and certificates "
+                    "are kept."
+                ),
+                _("Your reason, kept in the audit trail: %(reason)s", reason=reason),
+            ],
+            action=url_for(
+                "compliance.withdraw_requirement",
+                requirement_id=requirement.id,
+                centre=request.args.get("centre"),
+            ),
+            button=_("Withdraw the requirement"),
+            back=_here(centre),
+            fields={"reason": reason},
+        )
     else:
-        count = services.withdraw(requirement, actor, form.reason.data)
+        count = services.withdraw(requirement, actor, form.reason.data.strip())
         flash(
-            _("Requirement withdrawn; %(n)d open assignments were withdrawn with it.", n=count),
+            ngettext(
+                "Requirement withdrawn; %(num)d open assignment was withdrawn with it.",
+                "Requirement withdrawn; %(num)d open assignments were withdrawn with it.",
+                count,
+            ),
             "success",
         )
     return redirect(_here(centre))

@@ -7,12 +7,13 @@ A centre admin reaches their own centre's assignments only; a site admin any. Th
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import clock
 from lms.access import roles_required
+from lms.confirm import confirmation_page, confirmed
 from lms.extensions import db
 from lms.models import Role
 from lms.plugins.enrolment import requested
@@ -42,6 +43,14 @@ def _back(assignment: Assignment) -> str:
         centre = db.session.get(Centre, assignment.centre_id)
         return url_for("enrolment.assignments", centre=centre.slug)
     return url_for("enrolment.assignments")
+
+
+def _title(assignment: Assignment) -> str:
+    """The course's title in the page's language (its address when nothing is published)."""
+    version = assignment.course.published_version
+    if version is None:
+        return assignment.course.slug
+    return version.text(str(get_locale()))["title"]
 
 
 @bp.route("/centre/assignments/<int:assignment_id>", methods=["GET", "POST"], endpoint="assignment")
@@ -78,6 +87,7 @@ def assignment_page(assignment_id: int):
         withdraw_form=AssignmentWithdrawForm(formdata=None),
         today=clock.local_today(),
         back=_back(assignment),
+        course_title=_title(assignment),
     ), 422 if form.errors else 200
 
 
@@ -91,12 +101,28 @@ def withdraw_assignment(assignment_id: int):
     assignment = _assignment(assignment_id)
     form = AssignmentWithdrawForm()
     if not form.validate_on_submit():
-        flash(_("Type the reason for withdrawing the assignment."), "error")
+        flash(_("Type the reason for withdrawing the assignment; nothing was changed."), "error")
         return redirect(url_for("enrolment.assignment", assignment_id=assignment.id))
-    try:
-        requested.withdraw(
-            assignment, actor=current_user._get_current_object(), reason=form.reason.data
+    reason = form.reason.data.strip()
+    if not assignment.is_withdrawn and not confirmed():
+        return confirmation_page(
+            title=_("Withdraw the assignment of %(name)s?", name=assignment.user.name),
+            consequences=[
+                _(
+                    "%(name)s no longer has to complete %(course)s; their enrolment, attempts "
+                    "and certificates are kept.",
+                    name=assignment.user.name,
+                    course=_title(assignment),
+                ),
+                _("Your reason, kept in the audit trail: %(reason)s", reason=reason),
+            ],
+            action=url_for("enrolment.withdraw_assignment", assignment_id=assignment.id),
+            button=_("Withdraw the assignment"),
+            back=url_for("enrolment.assignment", assignment_id=assignment.id),
+            fields={"reason": reason},
         )
+    try:
+        requested.withdraw(assignment, actor=current_user._get_current_object(), reason=reason)
     except requested.AlreadyWithdrawn:
         flash(_("This assignment was withdrawn already."), "warning")
     else:

@@ -10,7 +10,7 @@ A draft is seen and confirmed only by the admin who uploaded it.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -131,12 +131,13 @@ def import_preview(batch_id: int):
         return _preview(_batch(batch_id), form, extra)
     flash(
         _(
-            "Imported %(rows)d people: %(created)d new accounts invited, "
-            "%(enrolled)d newly enrolled, %(assigned)d assigned.",
-            rows=rows,
-            created=len(done.created),
-            enrolled=done.enrolled,
-            assigned=done.assigned,
+            "%(imported)s: %(created)s, %(enrolled)s, %(assigned)s.",
+            imported=ngettext("Imported %(num)d person", "Imported %(num)d people", rows),
+            created=ngettext(
+                "%(num)d new account invited", "%(num)d new accounts invited", len(done.created)
+            ),
+            enrolled=ngettext("%(num)d newly enrolled", "%(num)d newly enrolled", done.enrolled),
+            assigned=ngettext("%(num)d assigned", "%(num)d assigned", done.assigned),
         ),
         "success",
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -96,11 +96,11 @@ def _text(user: User, course_title: str, link: str) -> tuple[str, str]:
     subject = _("You are invited to ATMP Learn")
     body = _(
         'Hello %(name)s,\n\nYour centre has enrolled you in the course "%(course)s" on '
-        "ATMP Learn. Open this link within %(days)d days to choose your password:\n\n"
+        "ATMP Learn. Open this link within %(days)s to choose your password:\n\n"
         "%(link)s\n\nYour e-mail address is your user name.",
         name=user.name,
         course=course_title,
-        days=_days(),
+        days=ngettext("%(num)d day", "%(num)d days", _days()),
         link=link,
     )
     return subject, body

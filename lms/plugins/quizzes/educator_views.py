@@ -36,7 +36,7 @@ def educator_quiz(quiz_id: int):
         quiz=quiz,
         quiz_title=quiz.title_in(pages.lang()),
         course_title=quiz.version.text(pages.lang())["title"],
-        questions=stats.question_stats(quiz),
+        questions=stats.question_stats(quiz, pages.lang()),
         flag_min=stats.FLAG_MIN_ANSWERS,
         flag_below=stats.FLAG_BELOW_PERCENT,
         percent=percent,
@@ -47,7 +47,7 @@ def educator_quiz(quiz_id: int):
 @roles_required(*EDUCATORS)
 def educator_csv(quiz_id: int):
     quiz = _educator_quiz(quiz_id)
-    body = stats.stats_csv(stats.question_stats(quiz))
+    body = stats.stats_csv(stats.question_stats(quiz, pages.lang()))
     name = f"quiz-{quiz.version.course.slug}-{quiz.slug}-{quiz.version.version}.csv"
     return Response(
         body,

@@ -25,6 +25,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from lms.content.models import Course, CourseVersion, Question, Quiz
+from lms.content.search import plain_text
 from lms.extensions import db
 from lms.models import Role
 from lms.plugins.quizzes.models import SUBMITTED, Answer, Attempt, Pick
@@ -177,11 +178,28 @@ def _percent(part: int, whole: int) -> float:
     return round(part / whole * 100, 1) if whole else 0.0
 
 
-def question_stats(quiz: Quiz) -> list[QuestionStat]:
+def _heading_text(stem_html: str) -> str:
+    """The question's heading as text: the first paragraph of its stored stem HTML."""
+    first = stem_html.split("</p>", 1)[0]
+    return plain_text(first)
+
+
+def _texts(question: Question, lang: str | None) -> tuple[str, list[str]]:
+    """The question's heading and its choices as text in ``lang`` where the quiz has that
+    translation, otherwise in the course's own language."""
+    own = (question.stem_text, [c["text"] for c in question.choices])
+    translated = (question.translations or {}).get(lang) if lang else None
+    if not translated or len(translated.get("choices", [])) != len(question.choices):
+        return own
+    return _heading_text(translated["stem_html"]), [plain_text(c) for c in translated["choices"]]
+
+
+def question_stats(quiz: Quiz, lang: str | None = None) -> list[QuestionStat]:
     """Per question of the bank: answers, percent fully right, picks per choice, counted
     over every version in which the quiz stayed the same (:func:`same_quizzes`; questions
     matched by number); flagged when at least FLAG_MIN_ANSWERS answered and fewer than
-    FLAG_BELOW_PERCENT got it right."""
+    FLAG_BELOW_PERCENT got it right. Question and choice texts in ``lang`` ("sv", "en")
+    where the quiz is translated into it, else in the course's language."""
     quiz_ids = [q.id for q in same_quizzes(quiz)]
     questions = db.session.scalars(
         select(Question).where(Question.quiz_id == quiz.id).order_by(Question.number)
@@ -211,12 +229,13 @@ def question_stats(quiz: Quiz) -> list[QuestionStat]:
     }
     result = []
     for question in questions:
+        stem, choice_texts = _texts(question, lang)
         n, right, mean = answers.get(question.number, (0, 0, 0.0))
         percent_correct = _percent(right, n)
         choices = [
             ChoiceStat(
                 index=i,
-                text=choice["text"],
+                text=choice_texts[i],
                 right=bool(choice["correct"]),
                 picks=picks.get((question.number, i), 0),
                 percent=_percent(picks.get((question.number, i), 0), n),
@@ -226,7 +245,7 @@ def question_stats(quiz: Quiz) -> list[QuestionStat]:
         result.append(
             QuestionStat(
                 number=question.number,
-                text=question.stem_text,
+                text=stem,
                 multiple=question.multiple,
                 answers=n,
                 correct=right,

@@ -51,7 +51,7 @@ def headings() -> list[str]:
 def _cells(
     row: PersonRow, centre_name: Callable[[int | None], str], course_title: Callable[[int], str]
 ) -> list:
-    status = left_label(row, centre_name) if row.left_on else status_label(row.status)
+    status = left_label(row, centre_name, iso=True) if row.left_on else status_label(row.status)
     if row.revoked:
         status = _("%(status)s (a certificate was revoked)", status=status)
     return [

@@ -34,12 +34,16 @@ def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
-def left_label(row, centre_name) -> str:
-    """ "Moved to Umeå on 3 Mar 2026" / "Left the centre on ..." for a row of status left."""
+def left_label(row, centre_name, iso: bool = False) -> str:
+    """ "Moved to Umeå on 3 Mar 2026" / "Left the centre on ..." for a row of status left;
+    with ``iso`` (exports) the date as 2026-03-03."""
     from flask_babel import format_date
     from flask_babel import gettext as _
 
-    when = format_date(row.left_on, "medium") if row.left_on else "?"
+    if row.left_on is None:
+        when = "?"
+    else:
+        when = row.left_on.isoformat() if iso else format_date(row.left_on, "medium")
     if row.moved_to_id is not None:
         return _("Moved to %(centre)s on %(date)s", centre=centre_name(row.moved_to_id), date=when)
     return _("Left the centre on %(date)s", date=when)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from lms.access import roles_required
+from lms.confirm import confirmation_page, confirmed
 from lms.extensions import db, unicode_lower
 from lms.models import Centre, Role, User
 from lms.params import contains_pattern, page_number, search_term
@@ -99,6 +100,25 @@ def remove_identity(identity_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit():
         name = identity.user.name
+        if not confirmed():
+            return confirmation_page(
+                title=_(
+                    "Remove the link of %(name)s to %(provider)s?",
+                    name=name,
+                    provider=identity.provider,
+                ),
+                consequences=[
+                    _(
+                        "%(name)s can no longer sign in through %(provider)s with this "
+                        "identity until they link it again; their account and records stay.",
+                        name=name,
+                        provider=identity.provider,
+                    )
+                ],
+                action=url_for("sso.remove_identity", identity_id=identity.id),
+                button=_("Remove the link"),
+                back=url_for("sso.admin"),
+            )
         accounts.remove_identity(identity, actor=current_user)
         flash(_("The link of %(name)s is removed.", name=name), "success")
     return redirect(url_for("sso.admin"))
