@@ -105,8 +105,11 @@ class User(UserMixin, db.Model):
 
     centre: Mapped[Centre | None] = relationship(lazy="joined")
     # The person's roles beyond learner (everyone is a learner): see :class:`UserRole`.
+    # Read when asked (a certificate's holder, a report's rows need no roles): the session's
+    # user loads them with the person (lms.security.load_user), lists that show them ask
+    # for them with ``selectinload(User.role_rows)``.
     role_rows: Mapped[list[UserRole]] = relationship(
-        lazy="selectin",
+        lazy="select",
         foreign_keys="UserRole.user_id",
         cascade="all, delete-orphan",
         order_by="UserRole.role",

@@ -70,14 +70,17 @@ def load_user(session_id: str) -> User | None:
         user_id, version = (int(part) for part in session_id.split(":", 1))
     except ValueError:
         return None
-    # One statement: the person, their centre and their roles (no lazy load per request).
-    user = (
-        db.session.scalars(
-            select(User).options(joinedload(User.role_rows)).where(User.id == user_id)
+    # A view that read the person already (a certificate's holder) costs nothing more;
+    # otherwise one statement: the person, their centre and their roles.
+    user = db.session.identity_map.get(db.session.identity_key(User, user_id))
+    if user is None:
+        user = (
+            db.session.scalars(
+                select(User).options(joinedload(User.role_rows)).where(User.id == user_id)
+            )
+            .unique()
+            .one_or_none()
         )
-        .unique()
-        .one_or_none()
-    )
     if user is None or not user.active or user.session_version != version:
         return None
     return user

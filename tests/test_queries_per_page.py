@@ -119,3 +119,14 @@ def test_course_page_reads_the_learners_state_once(client, auth, grow):
     reads = [s for s in sent if re.search(r"\bFROM enrolment_enrolment\b", s)]
     assert len(reads) == 1, reads
     assert not [s for s in sent if re.search(r"\bFROM content_module\b", s)]
+
+
+def test_site_admin_people_list(client, auth, grow, make_user):
+    """The site admin's list of people shows each person's roles: read for the page in
+    one go, not once per person."""
+    admin = make_user(roles=(Role.site_admin,), email="site@example.com")
+    grow(0, 1)
+    auth.login(admin)
+    few = statements(client, "/admin/users")
+    grow(1, 6)
+    assert statements(client, "/admin/users") == few

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -80,7 +81,7 @@ def _user_or_404(user_id: int) -> User:
 def users():
     query = search_term()
     page = page_number()
-    statement = select(User).order_by(User.name, User.id)
+    statement = select(User).options(selectinload(User.role_rows)).order_by(User.name, User.id)
     if query:
         pattern = contains_pattern(query.lower())
         statement = statement.where(

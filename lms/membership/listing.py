@@ -30,7 +30,7 @@ def _rows(*conditions, order, limit=LIMIT) -> list[CentreMembership]:
             .join(User, User.id == CentreMembership.user_id)
             .where(*conditions)
             .options(
-                joinedload(CentreMembership.user),
+                joinedload(CentreMembership.user).selectinload(User.role_rows),
                 joinedload(CentreMembership.moved_to),
                 joinedload(CentreMembership.centre),
             )

@@ -92,12 +92,14 @@ def test_panel_query_count_does_not_grow_with_rows(app, make_user, make_course, 
 def test_single_certificate_pages_use_few_queries(client, auth, certificate):
     auth.login(certificate.user)
     shown = codes.display(certificate.code)
-    for url, headers in (
-        (f"/certificates/{shown}", {}),
-        (f"/certificates/{shown}", {"Accept": "application/json"}),
-        (f"/certificates/{shown}.pdf", {}),
+    # The page's navigation shows the viewer's own menu (their roles: one more read); the
+    # PDF prints the course title in the page's language (its version's translations).
+    for url, headers, most in (
+        (f"/certificates/{shown}", {}, 4),
+        (f"/certificates/{shown}", {"Accept": "application/json"}, 3),
+        (f"/certificates/{shown}.pdf", {}, 4),
     ):
         db.session.expire_all()
         with _queries() as statements:
             assert client.get(url, headers=headers).status_code == 200
-        assert len(statements) <= 3, (url, statements)
+        assert len(statements) <= most, (url, statements)
