@@ -87,9 +87,12 @@ def test_counts_follow_every_kind_of_change(app, known, make_user, records, cent
     )
     _agree(centres)
     clock.advance(days=5)  # expired: a date passing, nothing written
-    assert _figures(Filter(centre_id=centres["skane"].id))[
-        (centres["skane"].id, known.b1.course_id, "expired")
-    ] >= 1
+    assert (
+        _figures(Filter(centre_id=centres["skane"].id))[
+            (centres["skane"].id, known.b1.course_id, "expired")
+        ]
+        >= 1
+    )
     _agree(centres)
     admin = make_user(role=Role.site_admin, centre=None)
     assert certificates.revoke(cert, admin, "Issued in error")  # revoked

@@ -178,9 +178,9 @@ class Figures:
 
 
 def figures(t: Tables, filt: Filter) -> Figures:
-    """All the dashboard's counts in one statement, two grouped parts: the tallies whose status the date
-    no longer changes (:func:`.tally.settled`, a few thousand rows whatever the number of
-    people), and the status rows dated within the next months, read exactly
+    """All the dashboard's counts in one statement of two grouped parts: the tallies whose
+    status the date no longer changes (:func:`.tally.settled`, a few thousand rows whatever
+    the number of people), and the status rows dated within the next months, read exactly
     (:func:`.tally.in_window`). ``t``, the records, are where those tables come from."""
     on = today()
     warn_until = on + timedelta(days=warning_days())

@@ -134,7 +134,8 @@ def _upsert(table, keys: tuple[str, ...], delta: dict) -> None:
     dialect = db.session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     for key in sorted(delta):  # a fixed order: two writers never wait on each other in turn
-        statement = module.insert(table).values({**dict(zip(keys, key, strict=True)), "n": delta[key]})
+        row = {**dict(zip(keys, key, strict=True)), "n": delta[key]}
+        statement = module.insert(table).values(row)
         db.session.execute(
             statement.on_conflict_do_update(
                 index_elements=list(keys), set_={"n": table.c.n + statement.excluded.n}
@@ -168,9 +169,12 @@ def differences(status, completions) -> int:
         (TALLY, TALLY_KEY, tally_rows(status)),
         (MONTHS, MONTH_KEY, month_rows(completions)),
     ):
-        stored = {tuple(r[:-1]): r[-1] for r in db.session.execute(
-            select(*(table.c[k] for k in keys), table.c.n).where(table.c.n != 0)
-        )}
+        stored = {
+            tuple(r[:-1]): r[-1]
+            for r in db.session.execute(
+                select(*(table.c[k] for k in keys), table.c.n).where(table.c.n != 0)
+            )
+        }
         fresh = {tuple(r[:-1]): r[-1] for r in db.session.execute(live)}
         count += sum(1 for k in set(stored) | set(fresh) if stored.get(k) != fresh.get(k))
     return count
