@@ -1,4 +1,4 @@
-"""reports: tallies of the status and completion tables (issue 18, 1,000,000 enrolments)
+"""reports: tallies of the status and completion tables, a centre's people by name (issue 18, 1,000,000 enrolments)
 
 Revision ID: 0019_reports_tally
 Revises: 0018_job_titles
@@ -37,6 +37,8 @@ def upgrade():
     with op.batch_alter_table('reports_status', schema=None) as batch_op:
         batch_op.create_index('ix_reports_status_expires', ['expires_on'], unique=False)
         batch_op.create_index('ix_reports_status_due', ['due_on'], unique=False)
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.create_index('ix_user_account_centre_name', ['centre_id', 'name', 'id'], unique=False)
     _fill()
 
 
@@ -58,6 +60,8 @@ def _fill():
 
 
 def downgrade():
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_index('ix_user_account_centre_name')
     with op.batch_alter_table('reports_status', schema=None) as batch_op:
         batch_op.drop_index('ix_reports_status_due')
         batch_op.drop_index('ix_reports_status_expires')
