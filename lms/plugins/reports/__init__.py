@@ -64,8 +64,13 @@ def nav(user) -> list[NavEntry]:
 
 
 def init_app(app: Flask) -> None:
+    from lms.cli import lms_cli  # the `flask lms` group; a core module, not a plugin
+
     events.connect(app, events.records_changed, store.on_records_changed)
     app.cli.add_command(reports_cli)
+    # The same two commands where operators look first: `flask lms rebuild-reports`, ...
+    lms_cli.add_command(rebuild, "rebuild-reports")
+    lms_cli.add_command(check, "check-reports")
 
 
 plugin = Plugin(
