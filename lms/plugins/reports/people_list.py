@@ -250,7 +250,7 @@ def people_page(
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     offset = (page - 1) * PAGE_SIZE
-    rows = db.session.execute(ordered.limit(PAGE_SIZE).offset(offset)).all() if total else []
+    rows = db.session.execute(ordered.limit(PAGE_SIZE).offset(offset)).all()
     zone = local_zone()
     return Page([_person(r, zone) for r in rows], total, page, pages)
 
