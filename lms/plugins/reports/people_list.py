@@ -194,16 +194,19 @@ def _with_version(sub, t: Tables, term: str):
     return query
 
 
+def _nothing(filt: Filter):
+    """No rows, with the columns of the others (a status nobody can have here)."""
+    on = today()
+    rows = status_rows(STATUS, filt, today=on, warn_until=on, detail=True)
+    return rows.add_columns(*extra_columns()).where(false())
+
+
 def _people_query(t: Tables, filt: Filter, status: str | None, term: str = "", everyone=False):
     """The people rows; ``term``: only names or e-mails containing it; ``everyone``: also
     the people of a single-centre filter who have no training record yet (no course filter
     and no status filter other than ``no_record``). Returns (subquery, query) like before:
     one flat UNION ALL (SQLite cannot nest a compound select in another)."""
-    branches = _branches(filt, status, everyone) or [
-        status_rows(STATUS, filt, today=today(), warn_until=today(), detail=True)
-        .add_columns(*extra_columns())
-        .where(false())
-    ]
+    branches = _branches(filt, status, everyone) or [_nothing(filt)]
     statement = branches[0] if len(branches) == 1 else union_all(*branches)
     sub = statement.subquery("people")
     return sub, _with_version(sub, t, term)
@@ -244,12 +247,22 @@ def people_page(
     ``everyone``). The total comes from the tallies (:func:`_total`); the page is read in
     name order through the index on the centre's people, so the database stops after the
     page instead of sorting the centre's every row. A page past the end shows the last."""
-    sub, query = _people_query(t, filt, status, term, everyone)
-    ordered = query.order_by(sub.c.name, sub.c.user_id, sub.c.course_id)
     total = _total(t, filt, status, term, everyone)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     offset = (page - 1) * PAGE_SIZE
+    # Each source cut at offset + a page in name order (an index walk, no sort of the whole
+    # centre), then only those few rows merged, joined to their versions and sorted.
+    branches = []
+    for branch in _branches(filt, status, everyone) or [_nothing(filt)]:
+        b = branch.subquery()
+        wanted = _with_version(b, t, term).with_only_columns(*b.c)
+        wanted = wanted.order_by(b.c.name, b.c.user_id, b.c.course_id)
+        branches.append(select(wanted.limit(offset + PAGE_SIZE).subquery()))
+    merged = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("people")
+    ordered = _with_version(merged, t, "").order_by(
+        merged.c.name, merged.c.user_id, merged.c.course_id
+    )
     rows = db.session.execute(ordered.limit(PAGE_SIZE).offset(offset)).all()
     zone = local_zone()
     return Page([_person(r, zone) for r in rows], total, page, pages)
