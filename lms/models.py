@@ -174,6 +174,8 @@ def holds_role(*roles: Role):
 
 # A second guard behind the normalising code: no two accounts differ only in letter case.
 Index("uq_user_account_email_lower", func.lower(User.email), unique=True)
+# A centre's people in name order: the centre's people list pages through it (reports).
+Index("ix_user_account_centre_name", User.centre_id, User.name, User.id)
 
 
 class MembershipStatus(enum.StrEnum):

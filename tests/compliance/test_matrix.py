@@ -104,3 +104,29 @@ def test_learner_sees_requirements_and_reminders_and_admin_the_digest(
     page = client.get("/centre/").get_data(as_text=True)
     assert "Required training this week" in page
     assert "New people without their required training: 3" in page
+
+
+def test_pages_of_people_keep_the_column_counts_of_everyone(
+    client, auth, make_user, cart_course, clock, monkeypatch
+):
+    """The page shows a page of people; the counts above the columns are the centre's."""
+    from lms.plugins.compliance import matrix_views
+
+    monkeypatch.setattr(matrix_views, "PAGE_SIZE", 2)
+    admin, _nurses = _setup(make_user, cart_course, clock, n=5)  # Nurse 0..4, and the admin
+    auth.login(admin)
+    first = client.get("/centre/matrix?profession=nurse").get_data(as_text=True)
+    assert "0 of 5 hold it" in first
+    assert "Page 1 of 3" in first
+    assert "Nurse 0" in first
+    assert "Nurse 1" in first
+    assert "Nurse 2" not in first
+    assert "profession=nurse" in first.split('rel="next"')[0].rsplit("href=", 1)[1]
+    last = client.get("/centre/matrix?profession=nurse&page=99").get_data(as_text=True)
+    assert "Page 3 of 3" in last
+    assert "Nurse 4" in last
+    assert "Nurse 0" not in last
+    assert "0 of 5 hold it" in last
+    assert client.get("/centre/matrix?page=x").status_code == 400
+    csv_body = client.get("/centre/matrix.csv?profession=nurse").get_data(as_text=True)
+    assert all(f"Nurse {i}" in csv_body for i in range(5))  # the export holds everyone

@@ -16,6 +16,8 @@ URLS = [
     "/centre/",
     "/centre/people",
     "/centre/people?status=completed&profession=nurse",
+    "/centre/people?page=2",
+    "/centre/people?q=extra",
     "/centre/report.csv",
     "/centre/report.xlsx",
 ]

@@ -81,12 +81,12 @@ class Matrix:
     def cell(self, user_id: int, course_id: int) -> Cell:
         return self.cells.get((user_id, course_id), NOT_REQUIRED_CELL)
 
-    def rows(self) -> list[tuple[User, list[Cell]]]:
-        """Each person with their cells, in column order."""
+    def rows(self, start: int = 0, stop: int | None = None) -> list[tuple[User, list[Cell]]]:
+        """Each person (of ``people[start:stop]``) with their cells, in column order."""
         cells, ids = self.cells, [c.course_id for c in self.columns]
         return [
             (p, [cells.get((pid, cid), NOT_REQUIRED_CELL) for cid in ids])
-            for p in self.people
+            for p in self.people[start:stop]
             for pid in (p.id,)
         ]
 

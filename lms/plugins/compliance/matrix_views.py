@@ -15,6 +15,7 @@ from lms.access import roles_required
 from lms.forms import Form
 from lms.labels import PROFESSION_LABELS
 from lms.models import Role
+from lms.params import page_number
 from lms.plugins.compliance import exports, matrix
 from lms.plugins.compliance.blueprint import bp
 from lms.plugins.compliance.forms import profession_choices
@@ -59,9 +60,12 @@ def _export_url(endpoint: str, centre) -> str:
     return url_for(endpoint, **args)
 
 
-def _rows(m: matrix.Matrix) -> list[tuple]:
-    """(person, the row's cells as HTML): each distinct (status, date) cell is built once,
-    so 20,000 cells cost 20,000 look-ups, not 20,000 template rounds."""
+PAGE_SIZE = 100  # people per page of the matrix (the exports hold everyone)
+
+
+def _rows(m: matrix.Matrix, start: int = 0, stop: int | None = None) -> list[tuple]:
+    """(person, the row's cells as HTML) of the people ``start:stop``: each distinct
+    (status, date) cell is built once, and only the page's rows become HTML."""
     shown, dates, built = exports.shown_labels(), m.dates(format_date), {}
     outside = Markup("<br>{}").format(_("External"))
 
@@ -74,20 +78,27 @@ def _rows(m: matrix.Matrix) -> list[tuple]:
             )
         return built[key]
 
-    return [(p, Markup("").join(html(c) for c in cells)) for p, cells in m.rows()]
+    return [(p, Markup("").join(html(c) for c in cells)) for p, cells in m.rows(start, stop)]
 
 
 @bp.route("/centre/matrix", endpoint="matrix")
 @roles_required(*ADMINS)
 def matrix_page():
     centre, form, built = _filtered()
+    pages = max(1, -(-len(built.people) // PAGE_SIZE))
+    page = min(page_number(), pages)  # past the end: the last page
+    start = (page - 1) * PAGE_SIZE
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "compliance/matrix.html",
+        page=page,
+        pages=pages,
+        args=args,
         form=form,
         centre=centre,
         centres=all_centres(),
         m=built,
-        rows=_rows(built),
+        rows=_rows(built, start, start + PAGE_SIZE),
         professions={p: str(label) for p, label in PROFESSION_LABELS.items()},
         csv_url=_export_url("compliance.matrix_csv", centre),
         xlsx_url=_export_url("compliance.matrix_xlsx", centre),

@@ -19,9 +19,9 @@ from flask_babel import lazy_gettext as _l
 from lms import events
 from lms.extensions import db
 from lms.plugins import NavEntry, Plugin
-from lms.plugins.reports import store
+from lms.plugins.reports import store, tally
 from lms.plugins.reports.models import PersonCourseFacts  # noqa: F401  (for Alembic)
-from lms.plugins.reports.services import tables
+from lms.plugins.reports.services import COMPLETIONS, STATUS, tables
 from lms.plugins.reports.views import VIEWERS, bp
 
 reports_cli = AppGroup("reports", help="The centre reports' own tables.")
@@ -36,21 +36,23 @@ def rebuild() -> None:
         raise click.ClickException("the enrolment plugin is off: nothing to report on")
     rows = store.rebuild(t)
     db.session.commit()
-    click.echo(f"reports_status: {rows} rows rebuilt (and reports_completion)")
+    click.echo(f"reports_status: {rows} rows rebuilt (and reports_completion, the tallies)")
 
 
 @reports_cli.command("check")
 def check() -> None:
-    """Compare the reports' tables with the records; exit 1 when they differ."""
+    """Compare the reports' tables with the records, and their tallies (the counts the
+    centre pages read) with a recount; exit 1 when anything differs."""
     t = tables()
     if t is None:
         raise click.ClickException("the enrolment plugin is off: nothing to report on")
-    differing = store.differences(t)
+    differing = store.fact_differences(t)
+    tallies = tally.differences(STATUS, COMPLETIONS)
     db.session.rollback()
-    if differing:
+    if differing or tallies:
         raise click.ClickException(
-            f"the reports' tables differ from the records in {differing} rows: "
-            "run `flask reports rebuild`"
+            f"the reports' tables differ from the records in {differing} rows, "
+            f"{tallies} tallies differ from a recount: run `flask reports rebuild`"
         )
     click.echo("the reports' tables agree with the records")
 
@@ -62,8 +64,13 @@ def nav(user) -> list[NavEntry]:
 
 
 def init_app(app: Flask) -> None:
+    from lms.cli import lms_cli  # the `flask lms` group; a core module, not a plugin
+
     events.connect(app, events.records_changed, store.on_records_changed)
     app.cli.add_command(reports_cli)
+    # The same two commands where operators look first: `flask lms rebuild-reports`, ...
+    lms_cli.add_command(rebuild, "rebuild-reports")
+    lms_cli.add_command(check, "check-reports")
 
 
 plugin = Plugin(

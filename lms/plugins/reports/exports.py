@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 from flask_babel import gettext as _
@@ -78,24 +79,41 @@ def _text(value) -> str:
     return str(value)
 
 
-def to_csv(rows: Iterable[PersonRow], centre_name, course_title) -> bytes:
+CSV_CHUNK = 500  # rows per piece of the streamed body
+
+
+def to_csv(rows: Iterable[PersonRow], centre_name, course_title) -> Iterator[bytes]:
+    """The CSV as pieces of UTF-8 (the first: byte-order mark and headings), made while
+    ``rows`` are read, so memory stays flat whatever the number of rows."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(headings())
+    yield buffer.getvalue().encode("utf-8")
+    pending = 0
+    buffer.seek(0)
+    buffer.truncate()
     for row in rows:
         writer.writerow([_text(v) for v in _cells(row, centre_name, course_title)])
-    return buffer.getvalue().encode("utf-8")
+        pending += 1
+        if pending == CSV_CHUNK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    if pending:
+        yield buffer.getvalue().encode("utf-8")
 
 
 # Column widths in characters, in the order of :func:`headings`.
 WIDTHS = (28, 32, 18, 28, 36, 10, 20, 14, 14, 14, 22, 14)
 
 
-def to_xlsx(rows: Iterable[PersonRow], centre_name, course_title) -> bytes:
-    """A write-only workbook: rows go to disk as they come instead of piling up in memory.
-    The header row is frozen and carries an auto filter; columns have widths; dates are
-    Excel dates (yyyy-mm-dd), not text."""
+def to_xlsx(rows: Iterable[PersonRow], centre_name, course_title) -> Iterator[bytes]:
+    """A write-only workbook: rows go to disk as they come instead of piling up in memory,
+    and the finished file is sent from a temporary file in pieces (a ZIP cannot be sent
+    before it is complete). The header row is frozen and carries an auto filter; columns
+    have widths; dates are Excel dates (yyyy-mm-dd), not text."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Training status"))
     sheet.freeze_panes = "A2"
@@ -108,6 +126,11 @@ def to_xlsx(rows: Iterable[PersonRow], centre_name, course_title) -> bytes:
         sheet.append(_cells(row, centre_name, course_title))
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{count}"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    with tempfile.TemporaryFile() as out:
+        book.save(out)
+        out.seek(0)
+        while piece := out.read(FILE_CHUNK):
+            yield piece
+
+
+FILE_CHUNK = 256 * 1024

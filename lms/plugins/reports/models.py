@@ -37,6 +37,9 @@ class PersonCourseFacts(db.Model):
         # so SQLite and PostgreSQL answer it from the index alone, in centre order.
         Index("ix_reports_status_centre", "centre_id", "course_id", "profession", *STATUS_INPUTS),
         Index("ix_reports_status_course", "course_id"),
+        # The few rows whose status today decides (:mod:`.tally`): found by date.
+        Index("ix_reports_status_expires", "expires_on"),
+        Index("ix_reports_status_due", "due_on"),
     )
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
@@ -80,3 +83,32 @@ class CountedCompletion(db.Model):
     profession: Mapped[str] = mapped_column(String(20))
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))
     completed_at: Mapped[datetime]
+
+
+class StatusTally(db.Model):
+    """How many rows of ``reports_status`` share a centre, course, profession, *kind* and
+    month (:mod:`.tally`): the counts the centre page and the network view read instead of
+    the 1,000,000 rows they come from. Derived like the tables above, kept current in the
+    same transaction. ``centre_key`` 0: no centre; ``month`` 0: no date matters."""
+
+    __tablename__ = "reports_tally"
+
+    centre_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    course_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    profession: Mapped[str] = mapped_column(String(20), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    n: Mapped[int]
+
+
+class MonthTally(db.Model):
+    """How many counted completions (``reports_completion``) per centre, course, profession
+    and UTC month (``year * 12 + month - 1``): the month chart's numbers."""
+
+    __tablename__ = "reports_month_tally"
+
+    centre_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    course_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    profession: Mapped[str] = mapped_column(String(20), primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    n: Mapped[int]

@@ -35,6 +35,7 @@ from lms.content.models import CourseVersion
 from lms.extensions import db, unicode_lower
 from lms.models import User
 from lms.params import contains_pattern
+from lms.plugins.reports import services
 from lms.plugins.reports.former import LEFT, extra_columns, former_rows
 from lms.plugins.reports.query import STATUSES, Filter, Tables, status_rows
 from lms.plugins.reports.services import STATUS, today, warning_days
@@ -139,14 +140,19 @@ def _without_records(filt: Filter):
     ).where(*conditions)
 
 
-def _people_query(t: Tables, filt: Filter, status: str | None, term: str = "", everyone=False):
-    """The people rows; ``term``: only names or e-mails containing it; ``everyone``: also
-    the people of a single-centre filter who have no training record yet (no course filter
-    and no status filter other than ``no_record``)."""
+def _branches(filt: Filter, status: str | None, everyone: bool) -> list:
+    """The row sources of the list: the current rows, the people who left (one centre), the
+    people without any training record (one centre, ``everyone``); each a select with the
+    same columns, already narrowed to ``status``."""
     on = today()
     warn_until = on + timedelta(days=warning_days())
     current = status_rows(STATUS, filt, today=on, warn_until=warn_until, detail=True)
     current = current.add_columns(*extra_columns())
+    if not filt.all_centres and filt.centre_id is not None:
+        # The same people as the copied centre, said on the person's own row too: the
+        # database can then walk the centre's people in name order (an index) and stop
+        # after a page, instead of sorting every row of the centre.
+        current = current.where(User.__table__.c.centre_id == filt.centre_id)
     former = former_rows(STATUS, filt)
     untrained = (
         everyone
@@ -157,26 +163,26 @@ def _people_query(t: Tables, filt: Filter, status: str | None, term: str = "", e
         and status in (None, NO_RECORD)
     )
     if status == LEFT:
-        branches = [former if former is not None else current.where(false())]
-    elif status == NO_RECORD:
-        branches = [_without_records(filt) if untrained else current.where(false())]
-    elif former is None or status in STATUSES:
-        branches = [current]
-    else:
-        branches = [current, former]
-    if untrained and status is None:
+        return [former] if former is not None else []
+    if status == NO_RECORD:
+        return [_without_records(filt)] if untrained else []
+    if status in STATUSES:
+        rows = current.selected_columns.status
+        return [current.where(rows == status)]
+    branches = [current] if former is None else [current, former]
+    if untrained:
         branches.append(_without_records(filt))
-    # One flat UNION ALL: SQLite cannot nest a compound select in another.
-    statement = branches[0] if len(branches) == 1 else union_all(*branches)
-    sub = statement.subquery("people")
-    # The version of the person's enrolment in the course (the text they work or worked on).
+    return branches
+
+
+def _with_version(sub, t: Tables, term: str):
+    """Rows (a subquery) with the version of the person's enrolment in the course (the text
+    they work or worked on) and the name search applied."""
     e, v = t.enrolment, CourseVersion.__table__
     joined = sub.outerjoin(
         e, and_(e.c.user_id == sub.c.user_id, e.c.course_id == sub.c.course_id)
     ).outerjoin(v, v.c.id == e.c.version_id)
     query = select(sub, v.c.version.label("course_version")).select_from(joined)
-    if status in STATUSES:
-        query = query.where(sub.c.status == status)
     if term.strip():
         pattern = contains_pattern(term.strip().lower())
         query = query.where(
@@ -185,7 +191,45 @@ def _people_query(t: Tables, filt: Filter, status: str | None, term: str = "", e
                 unicode_lower(sub.c.email).like(pattern, escape="\\"),
             )
         )
-    return sub, query
+    return query
+
+
+def _nothing(filt: Filter):
+    """No rows, with the columns of the others (a status nobody can have here)."""
+    on = today()
+    rows = status_rows(STATUS, filt, today=on, warn_until=on, detail=True)
+    return rows.add_columns(*extra_columns()).where(false())
+
+
+def _people_query(t: Tables, filt: Filter, status: str | None, term: str = "", everyone=False):
+    """The people rows; ``term``: only names or e-mails containing it; ``everyone``: also
+    the people of a single-centre filter who have no training record yet (no course filter
+    and no status filter other than ``no_record``). Returns (subquery, query) like before:
+    one flat UNION ALL (SQLite cannot nest a compound select in another)."""
+    branches = _branches(filt, status, everyone) or [_nothing(filt)]
+    statement = branches[0] if len(branches) == 1 else union_all(*branches)
+    sub = statement.subquery("people")
+    return sub, _with_version(sub, t, term)
+
+
+def _total(t: Tables, filt: Filter, status: str | None, term: str, everyone: bool) -> int:
+    """How many rows the list has. Without a search term the current rows are counted from
+    the tallies (:mod:`.services` figures: a few thousand rows, not the centre's every
+    row), the few others by SQL; with one, every matching row is counted."""
+    branches = _branches(filt, status, everyone)
+    if term.strip():
+        counts = (
+            select(func.count()).select_from(_with_version(b.subquery(), t, term).subquery())
+            for b in branches
+        )
+        return sum(db.session.scalar(count) or 0 for count in counts)
+    figures = services.figures(t, filt) if status in (None, *STATUSES) else None
+    total = 0
+    if figures is not None:
+        total = figures.total.total if status is None else figures.total[status]
+    for branch in branches[1:] if figures is not None else branches:
+        total += db.session.scalar(select(func.count()).select_from(branch.subquery())) or 0
+    return total
 
 
 @dataclass(frozen=True)
@@ -200,29 +244,26 @@ def people_page(
     t: Tables, filt: Filter, status: str | None, page: int, term: str = "", everyone=False
 ) -> Page:
     """One page of people × courses, by name (see :func:`_people_query` for ``term`` and
-    ``everyone``). One query: the total comes along as a window count; only a page past the
-    end costs two more (the count, then the last page)."""
-    sub, query = _people_query(t, filt, status, term, everyone)
-    paged = query.add_columns(func.count().over().label("total")).order_by(
-        sub.c.name, sub.c.user_id, sub.c.course_id
-    )
-
-    def fetch(number: int):
-        offset = (number - 1) * PAGE_SIZE
-        return db.session.execute(paged.limit(PAGE_SIZE).offset(offset)).all()
-
-    page = max(1, page)
-    rows = fetch(page)
-    if rows:
-        total = rows[0].total
-    else:
-        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-        if total:
-            page = -(-total // PAGE_SIZE)
-            rows = fetch(page)
-        else:
-            page = 1
+    ``everyone``). The total comes from the tallies (:func:`_total`); the page is read in
+    name order through the index on the centre's people, so the database stops after the
+    page instead of sorting the centre's every row. A page past the end shows the last."""
+    total = _total(t, filt, status, term, everyone)
     pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    offset = (page - 1) * PAGE_SIZE
+    # Each source cut at offset + a page in name order (an index walk, no sort of the whole
+    # centre), then only those few rows merged, joined to their versions and sorted.
+    branches = []
+    for branch in _branches(filt, status, everyone) or [_nothing(filt)]:
+        b = branch.subquery()
+        wanted = _with_version(b, t, term).with_only_columns(*b.c)
+        wanted = wanted.order_by(b.c.name, b.c.user_id, b.c.course_id)
+        branches.append(select(wanted.limit(offset + PAGE_SIZE).subquery()))
+    merged = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery("people")
+    ordered = _with_version(merged, t, "").order_by(
+        merged.c.name, merged.c.user_id, merged.c.course_id
+    )
+    rows = db.session.execute(ordered.limit(PAGE_SIZE).offset(offset)).all()
     zone = local_zone()
     return Page([_person(r, zone) for r in rows], total, page, pages)
 

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select, union_all
 
 from lms import clock
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
 from lms.models import Centre, Role, User
 from lms.plugins import enabled_plugins
+from lms.plugins.reports import tally
 from lms.plugins.reports.models import CountedCompletion, PersonCourseFacts
 from lms.plugins.reports.query import (
     CERTIFICATE_TABLE,
     ENROLMENT_TABLES,
     Filter,
     Tables,
-    copied_conditions,
     status_rows,
 )
 
@@ -208,49 +208,53 @@ class Figures:
 
 
 def figures(t: Tables, filt: Filter) -> Figures:
-    """All the dashboard's counts in one grouped query over the reports' status table
-    (``t``, the records, are where that table comes from; see :mod:`.store`)."""
+    """All the dashboard's counts in one statement of two grouped parts: the tallies whose
+    status the date no longer changes (:func:`.tally.settled`, a few thousand rows whatever
+    the number of people), and the status rows dated within the next months, read exactly
+    (:func:`.tally.in_window`). ``t``, the records, are where those tables come from."""
     on = today()
-    rows = status_rows(STATUS, filt, today=on, warn_until=on + timedelta(days=warning_days()))
-    sub = rows.subquery("statuses")
-    grouped = db.session.execute(
-        select(
-            sub.c.centre_id, sub.c.course_id, sub.c.profession, sub.c.status, func.count()
-        ).group_by(sub.c.centre_id, sub.c.course_id, sub.c.profession, sub.c.status)
-    )
+    warn_until = on + timedelta(days=warning_days())
+    rows = status_rows(STATUS, filt, today=on, warn_until=warn_until)
+    sub = rows.where(tally.in_window(STATUS.c, on, warn_until)).subquery("statuses")
+    live = select(
+        sub.c.centre_id, sub.c.course_id, sub.c.profession, sub.c.status, func.count()
+    ).group_by(sub.c.centre_id, sub.c.course_id, sub.c.profession, sub.c.status)
     result = Figures({}, {}, {}, {}, Tally())
-    for centre_id, course_id, profession, status, count in grouped:
-        profession = getattr(profession, "value", profession)
-        for bucket, key in (
-            (result.by_course, course_id),
-            (result.by_profession, profession),
-            (result.by_centre_course, (centre_id, course_id)),
-            (result.by_centre, centre_id),
-        ):
-            tally = bucket.get(key)
-            if tally is None:  # not setdefault: that builds a Tally for every row
-                tally = bucket[key] = Tally()
-            tally.counts[status] += count
-        result.total.counts[status] += count
+    both = union_all(tally.settled(filt, on, warn_until), live)
+    for centre_id, course_id, profession, status, count in db.session.execute(both):
+        _add(result, centre_id, course_id, getattr(profession, "value", profession), status, count)
     return result
+
+
+def _add(result: Figures, centre_id, course_id, profession, status, count) -> None:
+    for bucket, key in (
+        (result.by_course, course_id),
+        (result.by_profession, profession),
+        (result.by_centre_course, (centre_id, course_id)),
+        (result.by_centre, centre_id),
+    ):
+        tally_ = bucket.get(key)
+        if tally_ is None:  # not setdefault: that builds a Tally for every row
+            tally_ = bucket[key] = Tally()
+        tally_.counts[status] += int(count)
+    result.total.counts[status] += int(count)
 
 
 def completions_by_month(t: Tables, filt: Filter) -> list[tuple[date, int]]:
     """Completions (not revoked) per calendar month (UTC) over the last twelve months, from
-    the reports' copy of them (:class:`.models.CountedCompletion`)."""
+    the month tallies of the reports' copy of them (:class:`.models.MonthTally`)."""
     first = today().replace(day=1)
     months = []
     for _ in range(MONTHS):
         months.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     months.reverse()
-    c = COMPLETIONS.c
-    year, month = extract("year", c.completed_at), extract("month", c.completed_at)
+    m = tally.MONTHS.c
     query = (
-        select(year, month, func.count())
-        .where(*copied_conditions(COMPLETIONS, filt))
-        .where(c.completed_at >= datetime.combine(months[0], datetime.min.time()))
-        .group_by(year, month)
+        select(m.month, func.sum(m.n))
+        .where(*tally.conditions(tally.MONTHS, filt))
+        .where(m.month >= tally.month_index(months[0]))
+        .group_by(m.month)
     )
-    found = {(int(y), int(m)): n for y, m, n in db.session.execute(query)}
-    return [(m, found.get((m.year, m.month), 0)) for m in months]
+    found = {int(month): int(n) for month, n in db.session.execute(query)}
+    return [(m_, found.get(tally.month_index(m_), 0)) for m_ in months]

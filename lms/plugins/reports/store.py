@@ -14,6 +14,7 @@ from sqlalchemy import delete, except_, func, insert, select, text
 
 from lms import events
 from lms.extensions import db
+from lms.plugins.reports import tally
 from lms.plugins.reports.query import (
     CERTIFICATE_TABLE,
     COMPLETION_COLUMNS,
@@ -55,22 +56,32 @@ def refresh(t: Tables, user_ids) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         _lock(chunk)
+        before = tally.snapshot(STATUS, COMPLETIONS, chunk)
         for table in (STATUS, COMPLETIONS):
             db.session.execute(delete(table).where(table.c.user_id.in_(chunk)))
         _fill(t, Filter(all_centres=True, user_ids=tuple(chunk)))
+        tally.apply(before, tally.snapshot(STATUS, COMPLETIONS, chunk))
 
 
 def rebuild(t: Tables) -> int:
     """Recompute every row (after a bulk load, or with the reports plugin switched back on);
-    returns the number of status rows. The caller commits."""
+    returns the number of status rows. The tallies (:mod:`.tally`) are recounted from
+    them. The caller commits."""
     for table in (STATUS, COMPLETIONS):
         db.session.execute(delete(table))
     _fill(t, Filter(all_centres=True))
+    tally.rebuild(STATUS, COMPLETIONS)
     return db.session.scalar(select(func.count()).select_from(STATUS)) or 0
 
 
 def differences(t: Tables) -> int:
-    """Rows that differ between the tables and the records, both ways (0: in step)."""
+    """Rows that differ between the tables and the records, both ways, plus tallies that
+    differ from a recount of the status table (0: in step)."""
+    return fact_differences(t) + tally.differences(STATUS, COMPLETIONS)
+
+
+def fact_differences(t: Tables) -> int:
+    """Rows that differ between the status and completion tables and the records."""
     everyone = Filter(all_centres=True)
     pairs = (
         (select(*(STATUS.c[n] for n in FACT_COLUMNS)), fact_rows(t, everyone)),

@@ -6,7 +6,16 @@ is ignored (they always get their own centre), in the pages and in the exports a
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -217,8 +226,10 @@ def _export(kind: str):
         body = exports.to_xlsx(rows, centre_name, course_title)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     filename = f"training-{name}-{services.today().isoformat()}.{kind}"
+    # The rows are read while the body is sent, after the view has returned: the request's
+    # context (database session, locale, user) stays with the generator.
     return Response(
-        body,
+        stream_with_context(body),
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
