@@ -1,7 +1,7 @@
 """reports: tallies of the status and completion tables, a centre's people by name (issue 18, 1,000,000 enrolments)
 
-Revision ID: 0019_reports_tally
-Revises: 0018_job_titles
+Revision ID: 0020_reports_tally
+Revises: 0019_user_roles
 Create Date: 2026-11-30 17:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0019_reports_tally'
-down_revision = '0018_job_titles'
+revision = '0020_reports_tally'
+down_revision = '0019_user_roles'
 branch_labels = None
 depends_on = None
 
