@@ -37,6 +37,7 @@ SENTENCES = {
         "Changed the due date of %(course)s from %(previous_due_on)s to %(due_on)s"
     ),
     "enrolment.enrolled": _l("Enrolled in %(course)s"),
+    "enrolment.assignment_withdrawn": _l("Withdrew an assignment, due %(due_on)s"),
     "enrolment.rejoined": _l("Enrolled again in %(course)s"),
     "enrolment.imported": _l("Enrolled from a CSV file in %(course)s"),
     "enrolment.key_changed": _l("Changed the enrolment key of %(course)s"),
@@ -57,7 +58,10 @@ SENTENCES = {
     "password.reset_requested": _l("Asked for a password reset link"),
     "person.updated": _l("Changed the profession or unit"),
     "personal_data.downloaded": _l("Downloaded their personal data"),
+    "job_title.mapped": _l("Mapped the job title %(title)s to a profession: %(old)s → %(new)s"),
     "profile.updated": _l("Changed the name in the profile"),
+    "compliance.requirement_created": _l("Made the training requirement %(name)s"),
+    "compliance.requirement_withdrawn": _l("Withdrew a training requirement"),
     "quiz.attempts_granted": _l("Granted %(extra)s extra attempts at the quiz %(quiz)s"),
     "records.signed": _l("Signed: read and understood %(course)s, version %(version)s"),
     "records.external_recorded": _l("Recorded training done elsewhere: %(title)s"),

@@ -182,3 +182,24 @@ def test_overdue_assignment_on_dashboard(client, auth, make_user, assigned_cours
     page = client.get("/me/").get_data(as_text=True)
     assert "Overdue" not in page
     assert "Completed" in page
+
+
+def test_the_assignment_page_has_no_two_fields_with_one_id(client, auth, make_user, open_course):
+    """The due-date form and the withdrawal form both have a reason: each its own id, so
+    a label leads to its own field (WCAG 1.3.1, 4.1.1)."""
+    import re
+
+    from lms.plugins.enrolment import assignments, services
+
+    admin = make_user(role=Role.centre_admin)
+    learner = make_user()
+    course = services.course_by_slug("open-course")
+    assignments.assign(course, [learner], actor=admin, due_on=None)
+    db.session.commit()
+    row = db.session.scalar(select(Assignment))
+    auth.login(admin)
+    page = client.get(f"/centre/assignments/{row.id}").get_data(as_text=True)
+    # (Each form's hidden CSRF field is "csrf_token": hidden, never labelled or focused.)
+    ids = [i for i in re.findall(r'\bid="([^"]+)"', page) if i != "csrf_token"]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert 'for="withdraw-reason"' in page

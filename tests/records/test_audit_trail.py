@@ -165,3 +165,32 @@ def test_the_csv_is_sent_whole_by_a_server_outside_the_test(app, make_user):
     codes = [row[3] for row in rows[1:]]
     assert codes.count("password.changed") == 3  # every event, to the end
     assert "login.succeeded" in codes
+
+
+def test_every_action_the_code_records_reads_as_a_sentence(app):
+    """An inspector reads words, never a code such as ``enrolment.assignment_withdrawn``:
+    every action code written by ``audit.record("...")`` anywhere in the app has its
+    sentence, and the new ones read in Swedish too."""
+    import re
+    from pathlib import Path
+
+    from flask_babel import force_locale
+
+    from lms import audit_text
+
+    root = Path(audit_text.__file__).parent
+    pattern = re.compile(r"audit\.record\(\s*\"([a-z_]+\.[a-z_.]+)\"")
+    codes = {
+        code for path in root.rglob("*.py") for code in pattern.findall(path.read_text("utf-8"))
+    }
+    assert "enrolment.assignment_withdrawn" in codes  # the scan finds what it should
+    assert sorted(code for code in codes if code not in audit_text.SENTENCES) == []
+    details = {"due_on": "2027-01-15", "name": "CAR-T", "title": "ST-läkare", "reason": "x"}
+    for code in ("enrolment.assignment_withdrawn", "compliance.requirement_created",
+                 "job_title.mapped"):  # fmt: skip
+        with app.test_request_context(), force_locale("en"):
+            english = audit_text.describe(code, details)
+        with app.test_request_context(), force_locale("sv"):
+            swedish = audit_text.describe(code, details)
+        assert code not in english
+        assert swedish != english, code

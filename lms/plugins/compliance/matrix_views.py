@@ -116,7 +116,7 @@ def _download(body: bytes, mimetype: str, centre, ext: str) -> Response:
 @roles_required(*ADMINS)
 def matrix_csv():
     centre, _form, built = _filtered()
-    return _download(exports.to_csv(built), "text/csv; charset=utf-8", centre, "csv")
+    return _download(exports.to_csv(built), "text/csv", centre, "csv")
 
 
 @bp.route("/centre/matrix.xlsx", endpoint="matrix_xlsx")

@@ -98,4 +98,9 @@ class AssignmentDueForm(Form):
 
 
 class AssignmentWithdrawForm(Form):
-    reason = StringField(_l("Reason for withdrawing"), validators=[DataRequired(), Length(max=500)])
+    # Its own id: the page also has the due-date form, whose field is "reason" too.
+    reason = StringField(
+        _l("Reason for withdrawing"),
+        validators=[DataRequired(), Length(max=500)],
+        id="withdraw-reason",
+    )
