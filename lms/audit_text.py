@@ -7,9 +7,10 @@ a new action never breaks a page (add its sentence here when you add the action)
 
 from __future__ import annotations
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from sqlalchemy import func, select
 
 from lms.labels import roles_label
 
@@ -108,13 +109,48 @@ def _value(value) -> str:
     return str(value)
 
 
+def _names() -> tuple[dict[str, str], dict[str, str]]:
+    """(course address -> title in the current locale, centre address -> name), read once
+    per request and locale (two small queries: a few dozen courses, seven centres)."""
+    from flask import g, has_app_context
+
+    from lms.content.models import Course, CourseVersion
+    from lms.extensions import db
+    from lms.models import Centre
+
+    locale = str(get_locale())
+    memo = g.setdefault("audit_text_names", {}) if has_app_context() else {}
+    if locale not in memo:
+        courses = {}
+        for slug, title, translations in db.session.execute(
+            select(Course.slug, CourseVersion.title, CourseVersion.translations).join(
+                CourseVersion,
+                CourseVersion.id
+                == func.coalesce(Course.published_version_id, Course.latest_version_id),
+            )
+        ):
+            courses[slug] = ((translations or {}).get(locale) or {}).get("title") or title
+        centres = {
+            slug: name for slug, name in db.session.execute(select(Centre.slug, Centre.name))
+        }
+        memo[locale] = (courses, centres)
+    return memo[locale]
+
+
 def describe(action: str, details: dict | None) -> str:
     """The event as a sentence in the current locale (str). Never raises: an unknown
-    action is its code, a missing detail a dash."""
+    action is its code, a missing detail a dash. A course or centre named by its address
+    in the details reads as its title or name (the address when it is no longer known)."""
     sentence = SENTENCES.get(action)
     if sentence is None:
         return action
     values = _Details({key: _value(value) for key, value in (details or {}).items()})
+    if "course" in values or "centre" in values:
+        courses, centres = _names()
+        if "course" in values:
+            values["course"] = courses.get(values["course"], values["course"])
+        if "centre" in values:
+            values["centre"] = centres.get(values["centre"], values["centre"])
     if action in _ROLE_ACTIONS:
         for key in ("old", "new"):
             if key in (details or {}):

@@ -194,3 +194,25 @@ def test_every_action_the_code_records_reads_as_a_sentence(app):
             swedish = audit_text.describe(code, details)
         assert code not in english
         assert swedish != english, code
+
+
+def test_courses_and_centres_read_by_their_names(app, make_course):
+    """The audit trail names a course by its title in the page's language and a centre by
+    its name, never by the address stored in the event (``car-t-nursing``, ``karolinska``);
+    a course no longer known keeps its address."""
+    from flask_babel import force_locale
+
+    from lms import audit_text
+
+    version = make_course("open-course")
+    with app.test_request_context(), force_locale("en"):
+        enrolled = audit_text.describe("enrolment.enrolled", {"course": "open-course"})
+        gone = audit_text.describe("enrolment.enrolled", {"course": "deleted-course"})
+        domain = audit_text.describe(
+            "centre.domain_added", {"domain": "example.se", "centre": "karolinska"}
+        )
+    assert enrolled == f"Enrolled in {version.title}"
+    assert "open-course" not in enrolled
+    assert gone == "Enrolled in deleted-course"
+    assert "Karolinska" in domain
+    assert "karolinska" not in domain

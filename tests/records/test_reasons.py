@@ -37,4 +37,4 @@ def test_a_new_due_date_needs_a_reason_and_keeps_it(client, auth, make_user, mak
         "2027-02-01",
     )
     page = client.get("/records/audit").get_data(as_text=True)
-    assert "Changed the due date of assigned-sop from 2027-01-01 to 2027-02-01" in page
+    assert f"Changed the due date of {version.title} from 2027-01-01 to 2027-02-01" in page
