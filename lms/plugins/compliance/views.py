@@ -112,6 +112,8 @@ def requirements_page():
         centre=centre,
         centres=all_centres(),
         requirements=services.listing(actor, centre.id),
+        # Course titles in the page's language (the form's choices: published courses).
+        course_titles={choice.value: choice.label for choice in form.course.choices},
         withdraw_form=WithdrawForm(formdata=None),
         may_change=lambda r: actor.has_role(Role.site_admin) or r.centre_id == actor.centre_id,
     ), 422 if form.errors else 200
