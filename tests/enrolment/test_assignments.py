@@ -203,3 +203,24 @@ def test_the_assignment_page_has_no_two_fields_with_one_id(client, auth, make_us
     ids = [i for i in re.findall(r'\bid="([^"]+)"', page) if i != "csrf_token"]
     assert sorted({i for i in ids if ids.count(i) > 1}) == []
     assert 'for="withdraw-reason"' in page
+
+
+def test_assigned_message_in_swedish_reads_right_for_one(client, auth, make_user, open_course):
+    """ "1 nyanmälda" was Swedish for one person newly enrolled; the count now stands after
+    the word, which reads right for any number."""
+    admin = make_user(role=Role.centre_admin, locale="sv")
+    learner = make_user(name="Lisa Lärare", email="lisa@example.com")
+    from lms.plugins.enrolment import services
+
+    auth.login(admin)
+    course = services.course_by_slug("open-course")
+    response = client.post(
+        "/centre/assignments",
+        data={"course": course.id, "target": "person", "person": learner.id, "lang": "sv"},
+        headers={"Accept-Language": "sv"},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "nyanmälda: 1." in page
+    assert "1 nyanmälda" not in page
+    assert "Anmäl personer från en personalfil (Excel eller CSV)" in page
