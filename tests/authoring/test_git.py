@@ -88,3 +88,17 @@ def test_a_course_made_in_the_app_reserves_its_address(as_educator, courses_dir)
     results = sync_courses(courses_dir)
     assert [r.outcome for r in results] == ["refused"]
     assert "managed in the app" in results[0].messages[0]
+
+
+def test_an_imported_draft_never_published_says_so(as_educator, make_course):
+    """A draft course taken into the app was never published: the page says so and offers
+    to publish, instead of "the draft is the published version" beside "not yet
+    published"; educators read no operator command."""
+    make_course("from-git", course=OWNED, status="draft")
+    page = text_of(as_educator.get("/educator/courses/from-git/"))
+    assert "flask lms" not in page
+    assert as_educator.post("/educator/courses/from-git/import").status_code == 302
+    page = text_of(as_educator.get("/educator/courses/from-git/"))
+    assert "not yet published" in page
+    assert "The draft is the published version." not in page
+    assert "The draft passes the check and is not published yet." in page
