@@ -620,7 +620,8 @@ class CoursePage:
 @dataclass(frozen=True)
 class ModulePage:
     """``facts``: the values the receivers of ``module_page_query`` asked for, by label
-    (empty before that query ran)."""
+    (empty before that query ran). ``previewing``: an educator reads a draft
+    (``?preview=draft``): nothing is recorded and nobody can enrol in it."""
 
     user_id: int | None
     course_id: int
@@ -629,6 +630,7 @@ class ModulePage:
     course_slug: str
     module_slug: str
     facts: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    previewing: bool = False
 
 
 @dataclass(frozen=True)

@@ -88,3 +88,21 @@ def test_both_panels_read_in_one_statement(client, auth, make_user, make_course)
     sql = [s for s in statements if s.split(None, 1)[0].upper() not in TRANSACTION_CONTROL]
     print(*sql, sep="\n---\n")
     assert len(sql) == 3  # was 4: the panels sent one query each
+
+
+@pytest.mark.parametrize(
+    "url", ["/courses/drafty/module-1/", "/courses/drafty/module-1/?preview=draft"]
+)
+def test_a_draft_module_tells_the_educator_nothing_is_recorded(
+    client, auth, make_user, make_course, url
+):
+    """An educator reading a draft is told that nothing is recorded, instead of being
+    sent to the course page to enrol in a course nobody can enrol in yet."""
+    from lms.models import Role
+
+    make_course("drafty", status="draft")
+    auth.login(make_user(role=Role.educator))
+    page = client.get(url).get_data(as_text=True)
+    assert "You are previewing a draft: reading it records nothing" in page
+    assert "See how to enrol on the course page" not in page
+    assert "Enrol in this course" not in page

@@ -135,6 +135,7 @@ def module(course: str, module: str):
         module_id=current.id,
         course_slug=shown.course.slug,
         module_slug=current.slug,
+        previewing=shown.previewing or shown.version.is_draft,
     )
     facts = services.page_facts(events.module_page_query, page)
     panels = events.panels(events.module_page_panels, events.with_facts(page, facts))

@@ -229,6 +229,7 @@ def on_module_page(sender, payload: events.ModulePage, **_extra) -> Markup | Non
         state=found,
         quiz_slug=module_state.quiz_slug(payload.module_id) if found else None,
         logged_in=payload.user_id is not None,
+        previewing=payload.previewing,
     )
     return Markup(html)
 
