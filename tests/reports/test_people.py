@@ -121,3 +121,19 @@ def test_lists_people_without_any_training_record_and_searches_by_name(
     assert "Nina Ny" in csv
     assert "Anna Åkesson" not in csv
     assert new.id
+
+
+def test_a_course_never_published_is_not_offered_to_centre_admins(
+    client, auth, make_user, make_course
+):
+    """A draft nobody could take has no records: the centre's course filters leave it out;
+    a course published once stays, even with a newer draft."""
+    from lms.models import Role
+
+    shown = make_course("published-course")
+    hidden = make_course("drafty", status="draft")
+    auth.login(make_user(role=Role.centre_admin))
+    for url in ("/centre/people", "/centre/"):
+        page = client.get(url).get_data(as_text=True)
+        assert shown.title in page, url
+        assert hidden.title not in page, url

@@ -63,6 +63,7 @@ class CourseInfo:
     title: str
     status: str
     owners: tuple[str, ...] = ()
+    published: bool = True  # has a published version (a draft never published has no records)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ def courses(lang: str) -> list[CourseInfo]:
             CourseVersion.translations,
             CourseVersion.status,
             CourseVersion.owners,
+            Course.published_version_id,
         )
         .join(CourseVersion, CourseVersion.id == Course.latest_version_id)
         .order_by(Course.slug)
@@ -98,8 +100,9 @@ def courses(lang: str) -> list[CourseInfo]:
             (tr or {}).get(lang, {}).get("title") or title,
             status,
             tuple(o.lower() for o in owners or ()),
+            published_id is not None,
         )
-        for cid, slug, title, tr, status, owners in rows
+        for cid, slug, title, tr, status, owners, published_id in rows
     ]
 
 
@@ -142,13 +145,15 @@ def scope_for(
     centre admin gets the centre unless ``as_educator``. Raises PermissionError for anyone
     else (a learner)."""
     all_courses = tuple(courses(lang))
+    # A course never published has no training records: only its owners' view lists it.
+    published = tuple(c for c in all_courses if c.published)
     if user.has_role(Role.site_admin):
         centre = next((c for c in centres if c.slug == centre_slug), None)
         if centre is not None:
-            return Scope("centre", Filter(centre_id=centre.id), centre, all_courses)
-        return Scope("network", Filter(all_centres=True), None, all_courses)
+            return Scope("centre", Filter(centre_id=centre.id), centre, published)
+        return Scope("network", Filter(all_centres=True), None, published)
     if user.has_role(Role.centre_admin) and not (as_educator and user.has_role(Role.educator)):
-        return Scope("centre", Filter(centre_id=user.centre_id), user.centre, all_courses)
+        return Scope("centre", Filter(centre_id=user.centre_id), user.centre, published)
     if user.has_role(Role.educator):
         email = user.email.lower()
         owned = tuple(c for c in all_courses if email in c.owners)
