@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
@@ -64,6 +64,13 @@ def set_security_headers(response):
     return response
 
 
+# Built once: constructing a statement with a loader option costs more than running it
+# (~0.15 ms to build, and its cache key again on every execution; issue 18).
+_USER_BY_ID = (
+    select(User).options(joinedload(User.role_rows)).where(User.id == bindparam("user_id"))
+)
+
+
 def load_user(session_id: str) -> User | None:
     """Flask-Login's loader: the id carries the session counter, so old cookies fail."""
     try:
@@ -74,13 +81,7 @@ def load_user(session_id: str) -> User | None:
     # otherwise one statement: the person, their centre and their roles.
     user = db.session.identity_map.get(db.session.identity_key(User, user_id))
     if user is None:
-        user = (
-            db.session.scalars(
-                select(User).options(joinedload(User.role_rows)).where(User.id == user_id)
-            )
-            .unique()
-            .one_or_none()
-        )
+        user = db.session.scalars(_USER_BY_ID, {"user_id": user_id}).unique().one_or_none()
     if user is None or not user.active or user.session_version != version:
         return None
     return user
