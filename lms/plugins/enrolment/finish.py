@@ -14,7 +14,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from lms import clock, events
-from lms.plugins.enrolment import state
+from lms.plugins.enrolment import badges, state
 
 WHAT_NEXT = 3
 """Courses suggested after finishing one: the ones due first, then the ones in progress."""
@@ -52,22 +52,18 @@ def on_quiz_result(sender, payload: events.QuizResultPage, **_extra) -> Markup |
 
 def on_catalogue_states(sender, payload: events.CatalogueStates, **_extra) -> dict:
     """course id -> [CourseBadge]: completed (with its date), else assigned (with the due
-    date, if any) and/or enrolled. Courses the person left have no badge."""
-    wanted = set(payload.course_ids)
-    enrolments = [
-        e for e in state.load_enrolments(payload.user_id) if e.is_active and e.course_id in wanted
-    ]
+    date, if any) and/or enrolled. Courses the person left have no badge. One statement
+    (``badges.card_facts``)."""
     found: dict[int, list[events.CourseBadge]] = {}
-    for st in state.states_for(enrolments):
-        course = st.enrolment.course_id
-        if st.completion is not None:
-            on = clock.local_date(st.completion.completed_at)
-            found[course] = [events.CourseBadge("completed", on)]
+    for facts in badges.card_facts(payload.user_id, sorted(set(payload.course_ids))):
+        if facts.completed_at is not None:
+            on = clock.local_date(facts.completed_at)
+            found[facts.course_id] = [events.CourseBadge("completed", on)]
             continue
-        badges = [events.CourseBadge("enrolled")]
-        if st.assigned:
-            badges.insert(0, events.CourseBadge("assigned", st.due_on))
-        found[course] = badges
+        card = [events.CourseBadge("enrolled")]
+        if facts.assigned:
+            card.insert(0, events.CourseBadge("assigned", facts.due_on))
+        found[facts.course_id] = card
     return found
 
 
