@@ -72,6 +72,21 @@ def cached(name: str, version, *extra: Hashable, caller: Callable[[], str]) -> M
     return store.get(key, caller)
 
 
+def cached_part(name: str, *key: Hashable, caller: Callable[[], str]) -> Markup:
+    """Jinja ``{% call cached_part(name, *key) %}``: a block that depends on no course
+    version, built once per (``name``, ``key``, locale, script root) and process: the
+    site's navigation for a set of links and roles, the catalogue's filter lists for the
+    values chosen. ``key`` must hold everything the block reads besides the locale and
+    the script root (hashable, bounded in number: not free text, nothing about one person
+    but the roles and links every holder of those roles gets)."""
+    if not current_app.config.get("LMS_FRAGMENT_CACHE", True):
+        return Markup(caller())
+    full = ("part", name, key, str(get_locale()), request.script_root)
+    store: Fragments = current_app.extensions[STORE]
+    return store.get(full, caller)
+
+
 def init_app(app: Flask) -> None:
     app.extensions[STORE] = Fragments(app.config.get("LMS_FRAGMENT_CACHE_SIZE", MAX_FRAGMENTS))
     app.jinja_env.globals["cached"] = cached
+    app.jinja_env.globals["cached_part"] = cached_part

@@ -3,15 +3,49 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
+from typing import NamedTuple
 
 from flask import Flask, current_app, g, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup
 
 from lms.labels import membership_status_label, profession_label, role_label, roles_label
 from lms.plugins import nav_entries
+
+
+class NavKey(NamedTuple):
+    """Everything the navigation in ``base.html`` reads about the person and the plugins:
+    the key its HTML is kept under (``lms.fragments.cached_part``). ``links``: (label in
+    the page's language, endpoint, order, URL values) of each plugin's entry."""
+
+    signed_in: bool
+    staff: bool  # centre admin or site admin: "Members"
+    site_admin: bool  # "People"
+    links: tuple
+
+
+def _label_key(label) -> Hashable:
+    """A label as a key part: a lazy string by its message and arguments (the locale is in
+    the cache key already, so translating it here would only cost), other text as it is."""
+    if isinstance(label, LazyString):
+        return (label._args, tuple(sorted(label._kwargs.items())))
+    return str(label)
+
+
+def nav_key(user, entries) -> NavKey:
+    """The :class:`NavKey` for ``user`` (None: not signed in) and their ``entries``."""
+    links = tuple(
+        (_label_key(e.label), e.endpoint, e.order, tuple(sorted(e.values.items()))) for e in entries
+    )
+    if user is None:
+        return NavKey(False, False, False, links)
+    return NavKey(
+        True, user.has_role("centre_admin", "site_admin"), user.has_role("site_admin"), links
+    )
 
 
 def _context():
@@ -24,9 +58,11 @@ def _context():
 
 def _build() -> dict:
     # The language switch in base.html is plain HTML (no form object to build per page).
-    user = current_user if current_user.is_authenticated else None
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    entries = nav_entries(current_app, user)
     return {
-        "nav_entries": nav_entries(current_app, user),
+        "nav_entries": entries,
+        "nav_key": nav_key(user, entries),
         "current_locale": str(get_locale()),
         "profession_label": profession_label,
         "role_label": role_label,

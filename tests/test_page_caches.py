@@ -4,6 +4,8 @@ another, never a draft for a learner, never a revoked certificate as valid."""
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 
 from lms import events
@@ -122,3 +124,58 @@ def test_a_revoked_certificate_is_never_served_as_valid(client, auth, make_user,
         text = page(client, url)
         assert "Valid certificate" not in text
         assert "no longer valid" in text
+
+
+def nav_links(text: str) -> list[str]:
+    """The main navigation's link texts, in order, with the current page marked by '*'."""
+    nav = text.split('<ul class="nav">', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'<a href="[^"]*"\s*(aria-current="page")?\s*>([^<]+)</a>', nav)
+    return [("*" if current else "") + label.strip() for current, label in links]
+
+
+def test_the_kept_navigation_follows_each_persons_roles_page_and_language(client, auth, make_user):
+    learner = make_user(email="learner@example.com")
+    admin = make_user(role=Role.centre_admin, centre="skane", email="admin@example.com")
+    both = make_user(roles=(Role.educator, Role.centre_admin), centre="skane", email="b@x.se")
+    seen = {}
+    for person in (learner, admin, both, None):
+        if person is not None:
+            auth.login(person)
+        for round_ in range(2):  # the second round is served from the kept HTML
+            for url in ("/courses/", "/me/" if person else "/auth/login"):
+                text = page(client, url)
+                key = (person.email if person else None, url)
+                seen.setdefault(key, nav_links(text))
+                assert nav_links(text) == seen[key], (round_, key)
+        if person is not None:
+            # The logout form is rendered for this session, never kept: its token works.
+            token = re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
+            client.post("/auth/logout", data={"csrf_token": token})
+            assert "Log in" in nav_links(page(client, "/courses/"))
+    assert seen[("learner@example.com", "/courses/")] == ["*Courses", "My courses", "Profile"]
+    assert seen[("learner@example.com", "/me/")] == ["Courses", "*My courses", "Profile"]
+    assert "Members" in seen[("admin@example.com", "/courses/")]
+    assert "Members" not in seen[("learner@example.com", "/courses/")]
+    assert "Course editing" in seen[("b@x.se", "/courses/")]
+    assert "Course editing" not in seen[("admin@example.com", "/courses/")]
+    assert seen[(None, "/courses/")] == ["*Courses", "Log in", "Register"]
+    auth.login(learner)  # the same person in Swedish: the Swedish labels, kept apart
+    client.post("/lang", data={"lang": "sv", "csrf_token": csrf(client)})
+    assert nav_links(page(client, "/courses/"))[:2] == ["*Kurser", "Mina kurser"]
+
+
+def csrf(client) -> str:
+    text = page(client, "/auth/profile")
+    return re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
+
+
+def test_the_catalogue_filter_lists_show_the_values_asked_for(client, auth, make_user):
+    auth.login(make_user(email="nurse@example.com"))
+    for _ in range(2):
+        for audience, language in (("all", "all"), ("pharmacist", "sv"), ("nurse", "en")):
+            text = page(client, f"/courses/?audience={audience}&language={language}")
+            assert f'<option selected value="{audience}">' in text
+            assert f'<option selected value="{language}">' in text
+            assert text.count("<option selected") == 2
+    text = page(client, "/courses/?audience=nonsense")  # not on the list: said, not kept
+    assert "Not a valid choice" in text
