@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import render_template, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lms import events
 from lms.content.models import CourseVersion
@@ -83,22 +83,33 @@ def on_course_page(sender, payload: events.CoursePage, **_extra) -> Markup | Non
     return _panel(certificate, "certificates/_course_link.html")
 
 
+# Built once (issue 18): the columns a card needs, not whole certificates.
+_CARD_CERTIFICATES = (
+    select(
+        Certificate.course_id,
+        Certificate.expires_on,
+        Certificate.revoked_at,
+    )
+    .where(
+        Certificate.user_id == bindparam("user_id"),
+        Certificate.course_id.in_(bindparam("course_ids", expanding=True)),
+        Certificate.revoked_at.is_(None),
+    )
+    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+)
+
+
 def on_catalogue_states(sender, payload: events.CatalogueStates, **_extra) -> dict:
     """course id -> [CourseBadge("expiring"|"expired", expiry date)] for the person's current
     certificates that run out within ``LMS_EXPIRY_WARNING_DAYS`` or have run out. One query."""
     if not payload.course_ids:
         return {}
-    rows = db.session.scalars(
-        select(Certificate)
-        .where(
-            Certificate.user_id == payload.user_id,
-            Certificate.course_id.in_(payload.course_ids),
-            Certificate.revoked_at.is_(None),
-        )
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    rows = db.session.execute(
+        _CARD_CERTIFICATES,
+        {"user_id": payload.user_id, "course_ids": sorted(set(payload.course_ids))},
     )
     on, found = services.today(), {}
-    for certificate in rows:
+    for certificate in rows:  # rows carry expires_on and revoked_at, as services reads
         if certificate.course_id in found:
             continue  # an older certificate of a course already seen
         found[certificate.course_id] = []
