@@ -9,7 +9,7 @@ process (tests, a worker) never see each other's events.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -92,7 +92,9 @@ module_page_query = signals.signal(
         "Sent by catalog before it asks for a module page's panels. Payload: ModulePage. "
         "A receiver returns a list of SELECTs over its own plugin's tables (and content's), "
         "each giving at most one row (aggregates, or a unique key), parameterised from the "
-        "payload, with every column labelled ``<plugin>_<name>``. Catalog runs them all as "
+        "payload, with every column labelled ``<plugin>_<name>``; better, a PagePart each "
+        "(its shape, a builder with bind parameters, their values), so the statement is "
+        "built once per shape and process rather than on every request. Catalog runs them all as "
         "one statement (each outer-joined onto one row: NULLs where a SELECT finds nothing) "
         "and sends ``module_page_panels`` with the values in ``ModulePage.facts``; a panel "
         "without its facts (a caller that did not ask) reads them itself."
@@ -715,6 +717,19 @@ def emit(signal, payload) -> list[Any]:
     """Send ``payload`` from the current app; returns the receivers' return values."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     return [value for _receiver, value in signal.send(app, payload=payload)]
+
+
+@dataclass(frozen=True)
+class PagePart:
+    """One SELECT of a page's one statement (``module_page_query``), kept per process by its
+    shape. ``shape``: hashable, names the statement's form (equal shapes must build equal
+    statements: put in it whatever the builder reads, such as the quiz ids it lists);
+    ``build()``: the SELECT, with ``sqlalchemy.bindparam`` for every value that changes
+    between requests; ``params``: those values, each name prefixed ``<plugin>_``."""
+
+    shape: Hashable
+    build: Callable[[], Any]
+    params: Mapping[str, Any]
 
 
 def with_facts(payload, facts: Mapping[str, Any]):

@@ -12,12 +12,14 @@ import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import literal, select, true
+from flask import current_app
+from sqlalchemy import Select, literal, select, true
 
 from lms import events
 from lms.content import search
 from lms.content.models import Asset, Course
 from lms.extensions import db
+from lms.lru import BoundedCache
 from lms.models import Role
 from lms.plugins.catalog import copies
 from lms.plugins.catalog.copies import ModuleCopy, VersionCopy
@@ -239,17 +241,47 @@ def card_states(user, entries: list[Entry]) -> dict[int, list[events.CourseBadge
     return found
 
 
-def page_facts(signal, payload) -> dict:
-    """What the panels of a page asked for, in one statement: every receiver of ``signal``
-    returns a list of SELECTs giving at most one row each; they are outer-joined onto one
-    row, so one that finds nothing gives NULLs. Returns {column label: value}; {} when no
-    receiver asked for anything (nothing is sent)."""
-    parts = [part for asked in events.emit(signal, payload) for part in asked or ()]
-    if not parts:
-        return {}
+PAGE_STATEMENTS = "catalog.page_statements"
+MAX_PAGE_STATEMENTS = 1024
+"""Page statement shapes kept per app process (one per module with quizzes, signed in or
+not); the least recently used goes first."""
+
+
+def _joined(parts: list) -> Select:
+    """The parts outer-joined onto one row."""
     base = select(literal(1).label("page_row")).subquery("page_base")
     subqueries = [part.subquery(f"page_part_{n}") for n, part in enumerate(parts)]
     statement = select(*[column for sub in subqueries for column in sub.c]).select_from(base)
     for sub in subqueries:
         statement = statement.outerjoin(sub, true())
-    return dict(db.session.execute(statement).one()._mapping)
+    return statement
+
+
+def page_facts(signal, payload) -> dict:
+    """What the panels of a page asked for, in one statement: every receiver of ``signal``
+    returns a list of SELECTs (or :class:`lms.events.PagePart`) giving at most one row
+    each; they are outer-joined onto one row, so one that finds nothing gives NULLs.
+    Returns {column label: value}; {} when no receiver asked for anything (nothing is sent).
+
+    When every part is a PagePart the joined statement is built once per tuple of shapes
+    and process (building it cost more than running it: issue 18); only the parameters
+    change. Raises ValueError when two parts give one parameter name different values."""
+    parts = [part for asked in events.emit(signal, payload) for part in asked or ()]
+    if not parts:
+        return {}
+    params: dict = {}
+    for part in parts:
+        for name, value in getattr(part, "params", {}).items():
+            if params.setdefault(name, value) != value:
+                raise ValueError(f"page statement: two values for parameter {name!r}")
+    if all(isinstance(part, events.PagePart) for part in parts):
+        cache = current_app.extensions.setdefault(
+            PAGE_STATEMENTS, BoundedCache(MAX_PAGE_STATEMENTS)
+        )
+        shapes = tuple(part.shape for part in parts)
+        statement = cache.get(shapes, lambda: _joined([part.build() for part in parts]))
+    else:
+        statement = _joined(
+            [part.build() if isinstance(part, events.PagePart) else part for part in parts]
+        )
+    return dict(db.session.execute(statement, params).one()._mapping)

@@ -10,58 +10,22 @@ in memory per app, keyed by module id.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
+from lms import events
 from lms.content.models import Course, CourseVersion, Module, Quiz
 from lms.extensions import db
+from lms.lru import BoundedCache
 from lms.plugins.enrolment import versions
 from lms.plugins.enrolment.models import ACTIVE, Enrolment, Progress
 
 STORE = "enrolment.module_quiz"
 MAX_MODULES = 2048
 """Modules whose quiz slug is kept per app process; the least recently used goes first."""
-
-
-class BoundedCache:
-    """A small thread-safe LRU map. Values may be None ("no quiz" is an answer too)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._data: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def peek(self, key):
-        """The value kept for ``key`` (marked recently used), or None."""
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        return None
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-
-    def get(self, key, load: Callable[[], object]):
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        value = load()  # outside the lock: a database read; a race only loads twice
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-        return value
 
 
 def init_app(app) -> None:
@@ -122,22 +86,23 @@ def module_state(user_id: int, course_id: int, module_slug: str) -> ModuleState 
     return ModuleState(enrolment.id, bool(done), bool(own), notice)
 
 
-def page_query(user_id: int | None, course_id: int, module_slug: str) -> list:
-    """Receiver side of ``module_page_query``: the course's published version (always a
-    row) and, for a signed-in learner, the active enrolment with this module's state (no
-    row when not enrolled). Labels ``enrolment_*``."""
-    published = (
+def _published_part():
+    return (
         select(
             Course.published_version_id.label("enrolment_published_id"),
             CourseVersion.enrolment.label("enrolment_published_mode"),
         )
         .select_from(Course)
         .outerjoin(CourseVersion, CourseVersion.id == Course.published_version_id)
-        .where(Course.id == course_id)
+        .where(Course.id == bindparam("enrolment_course_id"))
     )
-    if user_id is None:
-        return [published]
-    same_module = (Module.version_id == Enrolment.version_id, Module.slug == module_slug)
+
+
+def _enrolled_part():
+    same_module = (
+        Module.version_id == Enrolment.version_id,
+        Module.slug == bindparam("enrolment_module_slug"),
+    )
     own = exists().where(*same_module)
     done = exists().where(
         Progress.enrolment_id == Enrolment.id,
@@ -145,15 +110,35 @@ def page_query(user_id: int | None, course_id: int, module_slug: str) -> list:
         Progress.module_id == Module.id,
         *same_module,
     )
-    enrolled = select(
+    return select(
         Enrolment.id.label("enrolment_id"),
         Enrolment.version_id.label("enrolment_version_id"),
         own.label("enrolment_own"),
         done.label("enrolment_done"),
     ).where(
-        Enrolment.user_id == user_id,
-        Enrolment.course_id == course_id,
+        Enrolment.user_id == bindparam("enrolment_user_id"),
+        Enrolment.course_id == bindparam("enrolment_course_id"),
         Enrolment.status == ACTIVE,
+    )
+
+
+def page_query(user_id: int | None, course_id: int, module_slug: str) -> list[events.PagePart]:
+    """Receiver side of ``module_page_query``: the course's published version (always a
+    row) and, for a signed-in learner, the active enrolment with this module's state (no
+    row when not enrolled). Labels ``enrolment_*``; statements built once per process."""
+    published = events.PagePart(
+        "enrolment.published", _published_part, {"enrolment_course_id": course_id}
+    )
+    if user_id is None:
+        return [published]
+    enrolled = events.PagePart(
+        "enrolment.enrolled",
+        _enrolled_part,
+        {
+            "enrolment_user_id": user_id,
+            "enrolment_course_id": course_id,
+            "enrolment_module_slug": module_slug,
+        },
     )
     return [published, enrolled]
 

@@ -14,15 +14,15 @@ from datetime import date, datetime
 from types import MappingProxyType
 
 from flask import current_app, g, has_request_context, request
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import defer, joinedload
 
 from lms import clock
 from lms.content.models import Course, CourseVersion, Module, Quiz
 from lms.extensions import db
+from lms.lru import BoundedCache
 from lms.plugins.enrolment import versions
 from lms.plugins.enrolment.models import Assignment, Completion, Cycle, Enrolment, Progress
-from lms.plugins.enrolment.module_state import BoundedCache
 
 OUTLINES = "enrolment.outlines"
 MAX_OUTLINES = 512
@@ -138,6 +138,51 @@ def counts():
     return ~exists().where(Cycle.ends_completion_id == Completion.id)
 
 
+# The statements the course state reads, built once per process: building a statement
+# with loader options costs more than running it (issue 18). Lists go in as expanding
+# parameters.
+_LAST_DONE = (
+    select(Completion.user_id, Completion.course_id, func.max(Completion.completed_at))
+    .where(
+        Completion.user_id.in_(bindparam("user_ids", expanding=True)),
+        Completion.course_id.in_(bindparam("course_ids", expanding=True)),
+        counts(),
+    )
+    .group_by(Completion.user_id, Completion.course_id)
+)
+_OPEN_ASSIGNMENTS = (
+    select(Assignment.user_id, Assignment.course_id, Assignment.due_on, Assignment.created_at)
+    .where(
+        Assignment.user_id.in_(bindparam("user_ids", expanding=True)),
+        Assignment.course_id.in_(bindparam("course_ids", expanding=True)),
+        Assignment.withdrawn_at.is_(None),
+    )
+    .order_by(Assignment.id)
+)
+_PROGRESS = select(Progress.enrolment_id, Progress.module_id, Progress.cycle).where(
+    Progress.enrolment_id.in_(bindparam("ids", expanding=True)), Progress.module_id.is_not(None)
+)
+_CYCLES = select(Cycle).where(Cycle.enrolment_id.in_(bindparam("ids", expanding=True)))
+_COMPLETIONS = (
+    select(Completion)
+    .where(Completion.enrolment_id.in_(bindparam("ids", expanding=True)))
+    .options(joinedload(Completion.version).defer(CourseVersion.search_text))
+    .order_by(Completion.completed_at)
+)
+_ENROLMENTS = (
+    select(Enrolment)
+    .where(Enrolment.user_id == bindparam("user_id"))
+    .options(
+        joinedload(Enrolment.version).defer(CourseVersion.search_text),
+        joinedload(Enrolment.course)
+        .joinedload(Course.published_version)
+        .defer(CourseVersion.search_text),
+    )
+    .order_by(Enrolment.enrolled_at)
+)
+_COURSE_ENROLMENTS = _ENROLMENTS.where(Enrolment.course_id == bindparam("course_id"))
+
+
 def open_due_dates(
     user_ids: list[int], course_ids: list[int]
 ) -> dict[tuple[int, int], date | None]:
@@ -146,29 +191,12 @@ def open_due_dates(
     still counts: not one whose certificate was revoked)."""
     if not user_ids or not course_ids:
         return {}
-    last_done = dict(
-        (
-            ((user_id, course_id), at)
-            for user_id, course_id, at in db.session.execute(
-                select(Completion.user_id, Completion.course_id, func.max(Completion.completed_at))
-                .where(
-                    Completion.user_id.in_(user_ids),
-                    Completion.course_id.in_(course_ids),
-                    counts(),
-                )
-                .group_by(Completion.user_id, Completion.course_id)
-            )
-        )
-    )
-    rows = db.session.execute(
-        select(Assignment.user_id, Assignment.course_id, Assignment.due_on, Assignment.created_at)
-        .where(
-            Assignment.user_id.in_(user_ids),
-            Assignment.course_id.in_(course_ids),
-            Assignment.withdrawn_at.is_(None),
-        )
-        .order_by(Assignment.id)
-    )
+    wanted = {"user_ids": list(user_ids), "course_ids": list(course_ids)}
+    last_done = {
+        (user_id, course_id): at
+        for user_id, course_id, at in db.session.execute(_LAST_DONE, wanted)
+    }
+    rows = db.session.execute(_OPEN_ASSIGNMENTS, wanted)
     found: dict[tuple[int, int], date | None] = {}
     for user_id, course_id, due_on, created_at in rows:
         done_at: datetime | None = last_done.get((user_id, course_id))
@@ -191,24 +219,15 @@ def states_for(enrolments: list[Enrolment]) -> list[CourseState]:
     modules = {i: outline.modules for i, outline in found.items()}
     cycle_of = {e.id: e.cycle for e in enrolments}
     done: dict[int, set[int]] = defaultdict(set)
-    for enrolment_id, module_id, cycle in db.session.execute(
-        select(Progress.enrolment_id, Progress.module_id, Progress.cycle).where(
-            Progress.enrolment_id.in_(ids), Progress.module_id.is_not(None)
-        )
-    ):
+    for enrolment_id, module_id, cycle in db.session.execute(_PROGRESS, {"ids": ids}):
         if cycle == cycle_of[enrolment_id]:
             done[enrolment_id].add(module_id)
     cycles: dict[int, list[Cycle]] = defaultdict(list)
     if any(e.cycle > 1 for e in enrolments):
-        for row in db.session.scalars(select(Cycle).where(Cycle.enrolment_id.in_(ids))):
+        for row in db.session.scalars(_CYCLES, {"ids": ids}):
             cycles[row.enrolment_id].append(row)
     completions: dict[int, list[Completion]] = defaultdict(list)
-    for completion in db.session.scalars(
-        select(Completion)
-        .where(Completion.enrolment_id.in_(ids))
-        .options(joinedload(Completion.version).defer(CourseVersion.search_text))
-        .order_by(Completion.completed_at)
-    ):
+    for completion in db.session.scalars(_COMPLETIONS, {"ids": ids}):
         completions[completion.enrolment_id].append(completion)
     user_ids = sorted({e.user_id for e in enrolments})
     dues = open_due_dates(user_ids, sorted({e.course_id for e in enrolments}))
@@ -240,20 +259,12 @@ def states_for(enrolments: list[Enrolment]) -> list[CourseState]:
 
 
 def load_enrolments(user_id: int, course_id: int | None = None) -> list[Enrolment]:
-    query = (
-        select(Enrolment)
-        .where(Enrolment.user_id == user_id)
-        .options(
-            joinedload(Enrolment.version).defer(CourseVersion.search_text),
-            joinedload(Enrolment.course)
-            .joinedload(Course.published_version)
-            .defer(CourseVersion.search_text),
-        )
-        .order_by(Enrolment.enrolled_at)
-    )
-    if course_id is not None:
-        query = query.where(Enrolment.course_id == course_id)
-    return list(db.session.scalars(query).unique())
+    """The person's enrolments (any status; of one course when ``course_id`` is given), in
+    enrolment order, with their version and course (and its published version) loaded."""
+    if course_id is None:
+        return list(db.session.scalars(_ENROLMENTS, {"user_id": user_id}).unique())
+    found = db.session.scalars(_COURSE_ENROLMENTS, {"user_id": user_id, "course_id": course_id})
+    return list(found.unique())
 
 
 STATE_MEMO = "enrolment_state_memo"

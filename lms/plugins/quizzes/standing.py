@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import bindparam, case, exists, func, select
 
 from lms import events
 from lms.content.models import Course, CourseVersion, Quiz
@@ -37,10 +37,7 @@ def learner_status(user_id: int | None, quiz_ids: list[int]) -> dict[int, Learne
     return {quiz_id: LearnerStatus(count, bool(passed)) for quiz_id, count, passed in rows}
 
 
-def status_row(user_id: int, quiz_ids: list[int]):
-    """One row whatever the learner did: per quiz the attempts made
-    (``quizzes_attempts_<id>``) and whether one passed (``quizzes_passed_<id>``), for
-    the module page's one statement (``module_page_query``)."""
+def _status_select(quiz_ids: tuple[int, ...]):
     columns = []
     for quiz_id in quiz_ids:
         mine = Attempt.quiz_id == quiz_id
@@ -50,7 +47,20 @@ def status_row(user_id: int, quiz_ids: list[int]):
                 f"quizzes_passed_{quiz_id}"
             )
         )
-    return select(*columns).where(Attempt.user_id == user_id, Attempt.quiz_id.in_(quiz_ids))
+    return select(*columns).where(
+        Attempt.user_id == bindparam("quizzes_user_id"), Attempt.quiz_id.in_(quiz_ids)
+    )
+
+
+def status_row(user_id: int, quiz_ids: list[int]) -> events.PagePart:
+    """One row whatever the learner did: per quiz the attempts made
+    (``quizzes_attempts_<id>``) and whether one passed (``quizzes_passed_<id>``), for
+    the module page's one statement (``module_page_query``). The quiz ids are part of the
+    statement's shape (a published module's quizzes never change), the person a parameter."""
+    shape = tuple(quiz_ids)
+    return events.PagePart(
+        ("quizzes.status", shape), lambda: _status_select(shape), {"quizzes_user_id": user_id}
+    )
 
 
 def status_from_facts(facts, quiz_ids: list[int]) -> dict[int, LearnerStatus] | None:
