@@ -114,8 +114,10 @@ def test_card_facts_agree_with_the_full_state_in_every_card_state(make_user, mak
     assert by_name["assigned"] == (None, True, later)  # the newest open assignment's date
     assert by_name["no-due-date"] == (None, True, None)
     assert by_name["withdrawn-assignment"] == (None, False, None)
-    assert by_name["met"][0] is not None and by_name["met"][1] is False
-    assert by_name["reassigned"][0] is not None and by_name["reassigned"][1:] == (True, later)
+    assert by_name["met"][0] is not None
+    assert by_name["met"][1] is False
+    assert by_name["reassigned"][0] is not None
+    assert by_name["reassigned"][1:] == (True, later)
     assert by_name["revoked"] == (None, True, soon)  # a new cycle: to be done again
     assert by_name["left"] is None
     assert by_name["untouched"] is None
