@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lms import clock, events
 from lms.content.models import Course
@@ -20,35 +20,52 @@ from lms.plugins.compliance.models import Reminder
 
 RECENT_DAYS = 90
 REMINDERS_SHOWN = 5
+STATEMENTS = "compliance.panel_statements"
+
+
+def _dashboard_statements():
+    """(the person's required training, their latest reminders): built once per app (the
+    assignments table is the enrolment plugin's, found by name; None without it). Building
+    them cost more than running them (issue 18)."""
+    kept = current_app.extensions.setdefault(STATEMENTS, {})
+    if "dashboard" not in kept:
+        a = records.assignments()
+        kept["dashboard"] = None
+        if a is not None:
+            kept["dashboard"] = (
+                select(
+                    a.c.id,
+                    a.c.course_id,
+                    a.c.due_on,
+                    a.c.reason,
+                    a.c.withdrawn_at,
+                    a.c.withdrawn_reason,
+                )
+                .where(
+                    a.c.user_id == bindparam("user_id"),
+                    a.c.reason.is_not(None),
+                    records.open_assignment_condition(a) | (a.c.withdrawn_at >= bindparam("since")),
+                )
+                .order_by(a.c.due_on, a.c.id),
+                select(Reminder)
+                .where(Reminder.user_id == bindparam("user_id"), Reminder.kind != "digest")
+                .order_by(Reminder.id.desc())
+                .limit(REMINDERS_SHOWN),
+            )
+    return kept["dashboard"]
 
 
 def on_dashboard(sender, payload: events.Dashboard, **_extra) -> Markup | None:
     """The person's required training (open, and withdrawn lately with the reason) and the
     reminders they were sent lately."""
-    a = records.assignments()
-    if a is None:
+    statements = _dashboard_statements()
+    if statements is None:
         return None
+    rows_query, reminders_query = statements
     today = clock.local_today()
     since = clock.utcnow() - timedelta(days=RECENT_DAYS)
-    rows = db.session.execute(
-        select(
-            a.c.id, a.c.course_id, a.c.due_on, a.c.reason, a.c.withdrawn_at, a.c.withdrawn_reason
-        )
-        .where(
-            a.c.user_id == payload.user_id,
-            a.c.reason.is_not(None),
-            records.open_assignment_condition(a) | (a.c.withdrawn_at >= since),
-        )
-        .order_by(a.c.due_on, a.c.id)
-    ).all()
-    reminders = list(
-        db.session.scalars(
-            select(Reminder)
-            .where(Reminder.user_id == payload.user_id, Reminder.kind != "digest")
-            .order_by(Reminder.id.desc())
-            .limit(REMINDERS_SHOWN)
-        )
-    )
+    rows = db.session.execute(rows_query, {"user_id": payload.user_id, "since": since}).all()
+    reminders = list(db.session.scalars(reminders_query, {"user_id": payload.user_id}))
     if not rows and not reminders:
         return None
     lang = str(get_locale() or "sv")
