@@ -51,11 +51,16 @@ def _signed_in() -> bool:
 def set_security_headers(response):
     """``after_request``: the headers every response gets; a signed-in person's pages
     (and every ``auth.`` page) are ``no-store`` with ``Vary: Cookie`` unless the view
-    marked its response public."""
+    marked its response public. Static files keep Flask's own caching (an ETag, revalidated)."""
     headers = response.headers
     for name, value in base_headers(current_app.config):
         headers.setdefault(name, value)
-    private = (request.endpoint or "").startswith("auth.") or _signed_in()
+    endpoint = request.endpoint or ""
+    # The app's and plugins' static files (CSS, icons) are the same bytes for everyone:
+    # never no-store, or a signed-in person's browser fetches the style sheet on every page.
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return response
+    private = endpoint.startswith("auth.") or _signed_in()
     # A view that marks its response public (course pictures: the same bytes for everyone)
     # keeps its caching; every other page of a logged-in user is no-store.
     if private and not response.cache_control.public:

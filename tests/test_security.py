@@ -32,6 +32,21 @@ def test_logged_in_pages_are_not_cached(client, auth, make_user):
     assert client.get("/accessibility").headers["Cache-Control"] == "no-store"
 
 
+def test_static_files_stay_cacheable_for_a_signed_in_person(client, auth, make_user):
+    """The style sheet is the same for everyone: a signed-in browser keeps it and asks
+    again with its ETag (304), instead of fetching it on every page (no-store)."""
+    auth.login(make_user())
+    first = client.get("/static/css/app.css")
+    first.close()  # a file response: its file is closed by the server after sending
+    assert first.status_code == 200
+    assert "no-store" not in first.headers.get("Cache-Control", "")
+    assert first.headers["X-Content-Type-Options"] == "nosniff"  # still every base header
+    again = client.get("/static/css/app.css", headers={"If-None-Match": first.headers["ETag"]})
+    again.close()
+    assert again.status_code == 304
+    assert client.get("/accessibility").headers["Cache-Control"] == "no-store"  # pages still
+
+
 def test_production_sends_hsts_and_secure_cookies(monkeypatch, tmp_path):
     from config import ProductionConfig
 
