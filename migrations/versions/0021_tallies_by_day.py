@@ -29,6 +29,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_compliance_fact_user_id_user_account')),
     sa.PrimaryKeyConstraint('user_id', 'kind', 'course_id', name=op.f('pk_compliance_fact'))
     )
+    with op.batch_alter_table('compliance_fact', schema=None) as batch_op:
+        batch_op.create_index('ix_compliance_fact_kind', ['kind', 'centre_id', 'on_date'], unique=False)
     op.create_table('compliance_tally',
     sa.Column('kind', sa.String(length=8), nullable=False),
     sa.Column('centre_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -89,4 +91,6 @@ def downgrade():
         batch_op.drop_index('ix_reports_day_tally_day')
     op.drop_table('reports_day_tally')
     op.drop_table('compliance_tally')
+    with op.batch_alter_table('compliance_fact', schema=None) as batch_op:
+        batch_op.drop_index('ix_compliance_fact_kind')
     op.drop_table('compliance_fact')

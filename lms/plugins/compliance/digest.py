@@ -94,8 +94,9 @@ def counts(today: date, centre_ids: list[int] | None = None) -> dict[int, Counts
 def kept_counts(today: date, centre_ids: list[int] | None = None) -> dict[int, Counts]:
     """The same as :func:`counts`, read from the counts kept current (:mod:`.tally`):
     overdue, due soon and expiring from a centre's dated tallies (bounded by days, not by
-    people), the new people from the last ``NEW_DAYS`` days' assignments (the index on
-    ``created_at``). Two statements whatever the size of the centre."""
+    people), the new people from the facts of the last ``NEW_DAYS`` days' assignments made
+    by a requirement (an index on kind, centre and day). Two statements whatever the size
+    of the centre."""
     a = records.assignments()
     found: dict[int, Counts] = {}
     if a is None:
@@ -106,22 +107,8 @@ def kept_counts(today: date, centre_ids: list[int] | None = None) -> dict[int, C
         tally.digest(today, soon, expiring_until, centre_ids)
     ):
         found[centre_id] = Counts(int(overdue or 0), int(due_soon or 0), int(expiring or 0))
-    users = User.__table__
-    since = datetime.combine(today - timedelta(days=NEW_DAYS), time())
-    new = (
-        select(users.c.centre_id, func.count(func.distinct(a.c.user_id)))
-        .join(users, users.c.id == a.c.user_id)
-        .where(
-            a.c.created_at >= since,
-            a.c.requirement_id.is_not(None),
-            users.c.active.is_(True),
-            users.c.centre_id.is_not(None),
-            records.open_assignment_condition(a),
-            ~records.held_externally(a.c.user_id, a.c.course_id, today),
-        )
-    )
-    if centre_ids is not None:
-        new = new.where(users.c.centre_id.in_(centre_ids))
-    for centre_id, n in db.session.execute(new.group_by(users.c.centre_id)):
+    # created_at >= midnight of that day (naive UTC) <=> the UTC day of created_at >= it
+    new = tally.new_people(today - timedelta(days=NEW_DAYS), today, centre_ids)
+    for centre_id, n in db.session.execute(new):
         found.setdefault(centre_id, Counts()).new_without = n
     return {k: v for k, v in found.items() if not v.empty}

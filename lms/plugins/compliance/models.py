@@ -93,6 +93,7 @@ class ComplianceFact(db.Model):
     newest valid certificate, expiring on ``on_date``)."""
 
     __tablename__ = "compliance_fact"
+    __table_args__ = (Index("ix_compliance_fact_kind", "kind", "centre_id", "on_date"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)

@@ -15,7 +15,11 @@ centre, a few *facts* (:class:`.models.ComplianceFact`, :func:`fact_rows`):
     on ``on_date``; ``until_date``: outside training satisfies it until then
     (:data:`NEVER`: none);
 ``cert``
-    per newest valid certificate with an expiry date: ``on_date`` = ``expires_on``.
+    per newest valid certificate with an expiry date: ``on_date`` = ``expires_on``;
+``new``
+    per open assignment made by a requirement: ``on_date`` = the (UTC) day it was made,
+    ``until_date`` as for ``open``. Not tallied (the digest counts *people*, distinct):
+    read through the index on (kind, centre, day), a week's worth of rows.
 
 Those facts do not depend on the date, so they are tallied by their key, dates included
 (:class:`.models.ComplianceTally`). Today (Europe/Stockholm) enters only when a page reads:
@@ -159,6 +163,13 @@ def _held(users, user_ids):
     )
 
 
+def _date_of(moment):
+    """The day of a stored (naive UTC) moment, as a date both databases compare."""
+    if db.engine.dialect.name == "sqlite":
+        return func.date(moment, type_=Date)
+    return cast(moment, Date)
+
+
 def fact_rows(user_ids=None):
     """Every fact of the active people at a centre (columns :data:`FACT_COLUMNS`), of
     ``user_ids`` only when given; None when the enrolment plugin is off."""
@@ -193,6 +204,19 @@ def fact_rows(user_ids=None):
         *mine,
     )
     branches.append(open_)
+    branches.append(
+        _branch(
+            users,
+            "new",
+            a.c.course_id,
+            _date_of(a.c.created_at),
+            until,
+            users.c.id == a.c.user_id,
+            a.c.requirement_id.is_not(None),
+            records.open_assignment_condition(a),
+            *mine,
+        )
+    )
     if cert is not None:
         branches.append(
             _branch(
@@ -219,7 +243,7 @@ def tally_rows(facts, user_ids=None):
     unit = case((per_person, f.unit), else_="")
     course = case((f.kind == "held", f.course_id), else_=0)
     keys = (f.kind, f.centre_id, profession, unit, course, f.on_date, f.until_date)
-    query = select(*keys, func.count())
+    query = select(*keys, func.count()).where(f.kind != "new")
     if user_ids is not None:
         query = query.where(f.user_id.in_(user_ids))
     return query.group_by(*keys)
@@ -334,6 +358,18 @@ def digest(today: date, soon: date, expiring_until: date, centre_ids=None):
     if centre_ids is not None:
         query = query.where(t.centre_id.in_(centre_ids))
     return query.group_by(t.centre_id)
+
+
+def new_people(since: date, today: date, centre_ids=None):
+    """(centre_id, people): people with an open assignment made by a requirement on or
+    after ``since`` (a UTC day) that outside training does not satisfy on ``today``."""
+    f = FACTS.c
+    query = select(f.centre_id, func.count(func.distinct(f.user_id))).where(
+        f.kind == "new", f.on_date >= since, f.until_date < today
+    )
+    if centre_ids is not None:
+        query = query.where(f.centre_id.in_(centre_ids))
+    return query.group_by(f.centre_id)
 
 
 def people_groups(centre_id: int, profession: str | None, unit: str | None):
