@@ -1,4 +1,4 @@
-"""reports: expiry and due dates tallied by day; compliance: facts and tallies for the digest panel and the matrix's column counts (issue 18, 1,000,000 enrolments)
+"""reports: expiry and due dates tallied by day, people without a record; compliance: facts and tallies for the digest panel and the matrix's column counts (issue 18, 1,000,000 enrolments)
 
 Revision ID: 0021_tallies_by_day
 Revises: 0020_reports_tally
@@ -42,6 +42,8 @@ def upgrade():
     sa.Column('n', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('kind', 'centre_id', 'profession', 'unit', 'course_id', 'on_date', 'until_date', name=op.f('pk_compliance_tally'))
     )
+    with op.batch_alter_table('compliance_tally', schema=None) as batch_op:
+        batch_op.create_index('ix_compliance_tally_held', ['kind', 'centre_id', 'course_id', 'on_date'], unique=False)
     op.create_table('reports_day_tally',
     sa.Column('centre_key', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
@@ -53,6 +55,16 @@ def upgrade():
     )
     with op.batch_alter_table('reports_day_tally', schema=None) as batch_op:
         batch_op.create_index('ix_reports_day_tally_day', ['day'], unique=False)
+    op.create_table('reports_untrained',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
+    sa.Column('profession', sa.String(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_reports_untrained_centre_id_centre')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_reports_untrained_user_id_user_account')),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_reports_untrained'))
+    )
+    with op.batch_alter_table('reports_untrained', schema=None) as batch_op:
+        batch_op.create_index('ix_reports_untrained_centre', ['centre_id', 'profession'], unique=False)
     _fill_days()
     _fill()
 
@@ -69,6 +81,18 @@ def _fill_days():
 
     bind.execute(sa.insert(table('reports_day_tally')).from_select(
         [*DAY_KEY, 'n'], day_rows(table('reports_status'))))
+    # Not reflected: SQLite cannot reflect user_account's expression index.
+    users = sa.table('user_account', sa.column('id'), sa.column('centre_id'),
+                     sa.column('profession'), sa.column('active'))
+    status = table('reports_status')
+    bind.execute(sa.insert(table('reports_untrained')).from_select(
+        ['user_id', 'centre_id', 'profession'],
+        sa.select(users.c.id, users.c.centre_id, sa.cast(users.c.profession, sa.String)).where(
+            users.c.active.is_(True),
+            users.c.centre_id.isnot(None),
+            ~sa.exists().where(status.c.user_id == users.c.id),
+        ),
+    ))
 
 
 def _fill():
@@ -87,9 +111,14 @@ def _fill():
 
 
 def downgrade():
+    with op.batch_alter_table('reports_untrained', schema=None) as batch_op:
+        batch_op.drop_index('ix_reports_untrained_centre')
+    op.drop_table('reports_untrained')
     with op.batch_alter_table('reports_day_tally', schema=None) as batch_op:
         batch_op.drop_index('ix_reports_day_tally_day')
     op.drop_table('reports_day_tally')
+    with op.batch_alter_table('compliance_tally', schema=None) as batch_op:
+        batch_op.drop_index('ix_compliance_tally_held')
     op.drop_table('compliance_tally')
     with op.batch_alter_table('compliance_fact', schema=None) as batch_op:
         batch_op.drop_index('ix_compliance_fact_kind')

@@ -112,6 +112,10 @@ class ComplianceTally(db.Model):
     rows on the right side of today (bounded by days, not by people)."""
 
     __tablename__ = "compliance_tally"
+    # The matrix's reads: one centre's courses held until a date on or after today.
+    __table_args__ = (
+        Index("ix_compliance_tally_held", "kind", "centre_id", "course_id", "on_date"),
+    )
 
     kind: Mapped[str] = mapped_column(String(8), primary_key=True)
     centre_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

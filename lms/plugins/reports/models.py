@@ -129,3 +129,17 @@ class DayTally(db.Model):
     profession: Mapped[str] = mapped_column(String(20), primary_key=True)
     kind: Mapped[str] = mapped_column(String(24), primary_key=True)
     n: Mapped[int]
+
+
+class Untrained(db.Model):
+    """An active person at a centre with no row in ``reports_status`` (no enrolment,
+    assignment or completion yet): the people list's "no training record" rows and their
+    count read this (an index on the centre) instead of anti-joining a centre's every
+    person. Derived, kept current with the status rows (:mod:`.store`)."""
+
+    __tablename__ = "reports_untrained"
+    __table_args__ = (Index("ix_reports_untrained_centre", "centre_id", "profession"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"))
+    profession: Mapped[str] = mapped_column(String(20))
