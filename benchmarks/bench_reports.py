@@ -239,7 +239,6 @@ def populate(app, enrolments: int, seed: int = 7) -> dict:
                     "name": "Admin",
                     "password_hash": admin_hash,
                     "profession": "other",
-                    "role": "centre_admin",
                     "centre_id": centre_ids[0],
                     "active": True,
                     "session_version": 1,
@@ -251,12 +250,19 @@ def populate(app, enrolments: int, seed: int = 7) -> dict:
                     "name": "Root",
                     "password_hash": admin_hash,
                     "profession": "other",
-                    "role": "site_admin",
                     "centre_id": None,
                     "active": True,
                     "session_version": 1,
                     "created_at": now,
                 },
+            ],
+        )
+        # Roles live in user_role since migration 0019 (user_account has no role column).
+        conn.execute(
+            insert(meta["user_role"]),
+            [
+                {"user_id": admins["centre"], "role": "centre_admin", "granted_at": now},
+                {"user_id": admins["site"], "role": "site_admin", "granted_at": now},
             ],
         )
         req = meta.get("compliance_requirement")

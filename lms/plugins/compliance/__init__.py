@@ -20,6 +20,7 @@ from lms.plugins.compliance import (  # noqa: F401  (tables, routes)
     models,
     panels,
     services,
+    tally,
     views,
 )
 from lms.plugins.compliance.blueprint import bp
@@ -38,6 +39,9 @@ def init_app(app: Flask) -> None:
     from lms.cli import lms_cli  # the `flask lms` group; a core module, not a plugin
 
     lms_cli.add_command(commands.send_reminders_command)
+    lms_cli.add_command(commands.rebuild_command)
+    lms_cli.add_command(commands.check_command)
+    events.connect(app, events.records_changed, tally.on_records_changed)
     events.connect(app, events.membership_changed, services.on_membership_changed)
     events.connect(app, events.person_changed, services.on_person_changed)
     events.connect(app, events.dashboard_panels, panels.on_dashboard)

@@ -1,10 +1,12 @@
-"""``flask lms send-reminders [--dry-run]``."""
+"""``flask lms send-reminders [--dry-run]``, ``flask lms rebuild-compliance`` and
+``flask lms check-compliance`` (the counts of :mod:`.tally`)."""
 
 from __future__ import annotations
 
 import click
 
-from lms.plugins.compliance import reminders
+from lms.extensions import db
+from lms.plugins.compliance import reminders, tally
 
 
 @click.command("send-reminders")
@@ -18,3 +20,27 @@ def send_reminders_command(dry_run: bool) -> None:
     for kind, who, what in report.lines:
         click.echo(f"{verb} {kind} to {who}: {what}")
     click.echo(f"{len(report.lines)} {'to queue' if dry_run else 'queued'}.")
+
+
+@click.command("rebuild-compliance")
+def rebuild_command() -> None:
+    """Recompute the compliance counts (the centre page's digest, the matrix's column
+    counts) from the records: after loading records by SQL behind the app, or after running
+    with the compliance plugin switched off."""
+    facts = tally.rebuild()
+    db.session.commit()
+    click.echo(f"compliance_fact: {facts} rows rebuilt (and compliance_tally)")
+
+
+@click.command("check-compliance")
+def check_command() -> None:
+    """Compare the compliance counts with a recount from the records (only reads); exit 1
+    when anything differs."""
+    differing = tally.differences()
+    db.session.rollback()
+    if differing:
+        raise click.ClickException(
+            f"{differing} compliance facts or tallies differ from the records: "
+            "run `flask lms rebuild-compliance`"
+        )
+    click.echo("the compliance counts agree with the records")

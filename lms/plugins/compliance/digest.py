@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, exists, func, select
 
 from lms.extensions import db
 from lms.models import User
-from lms.plugins.compliance import records
+from lms.plugins.compliance import records, tally
 
 DUE_SOON_DAYS = 14
 EXPIRING_DAYS = 30
@@ -88,4 +88,27 @@ def counts(today: date, centre_ids: list[int] | None = None) -> dict[int, Counts
         )
         for centre_id, n in db.session.execute(scoped(expiring)):
             found.setdefault(centre_id, Counts()).expiring = n
+    return {k: v for k, v in found.items() if not v.empty}
+
+
+def kept_counts(today: date, centre_ids: list[int] | None = None) -> dict[int, Counts]:
+    """The same as :func:`counts`, read from the counts kept current (:mod:`.tally`):
+    overdue, due soon and expiring from a centre's dated tallies (bounded by days, not by
+    people), the new people from the facts of the last ``NEW_DAYS`` days' assignments made
+    by a requirement (an index on kind, centre and day). Two statements whatever the size
+    of the centre."""
+    a = records.assignments()
+    found: dict[int, Counts] = {}
+    if a is None:
+        return found
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    expiring_until = today + timedelta(days=EXPIRING_DAYS)
+    for centre_id, overdue, due_soon, expiring in db.session.execute(
+        tally.digest(today, soon, expiring_until, centre_ids)
+    ):
+        found[centre_id] = Counts(int(overdue or 0), int(due_soon or 0), int(expiring or 0))
+    # created_at >= midnight of that day (naive UTC) <=> the UTC day of created_at >= it
+    new = tally.new_people(today - timedelta(days=NEW_DAYS), today, centre_ids)
+    for centre_id, n in db.session.execute(new):
+        found.setdefault(centre_id, Counts()).new_without = n
     return {k: v for k, v in found.items() if not v.empty}

@@ -7,12 +7,15 @@ held or assigned yet) or ``not_required``. Valid training done elsewhere (the re
 plugin) counts like a certificate: its cell is valid or expiring until its ``valid_until``,
 marked ``external``, and it wins over an open assignment (the record satisfies it). A
 course's column also says how many of the people who must hold it do (valid or
-expiring): "is this centre qualified for product X".
+expiring): "is this centre qualified for product X", over everyone the filters leave, not
+just the page.
 
-Built in a constant number of queries whatever the number of people (six, with the
-filters applied in SQL), from the centre's active people, the requirements in force there
-and the enrolment, certificates and records plugins' tables read-only (:mod:`.records`). Dates are
-Europe/Stockholm dates.
+Built in a constant number of queries whatever the number of people, with the filters
+applied in SQL: the page's people and their certificates, assignments and outside training
+(the enrolment, certificates and records plugins' tables, read-only, :mod:`.records`); the
+number of people and the column counts from the counts kept current (:mod:`.tally`: a
+centre's groups of profession, unit and date, not its people). Dates are Europe/Stockholm
+dates.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from lms import clock
 from lms.content.models import Course, CourseVersion
 from lms.extensions import db
 from lms.models import Centre, User
-from lms.plugins.compliance import digest, records
+from lms.plugins.compliance import digest, records, tally
 from lms.plugins.compliance.models import Requirement
 
 VALID, EXPIRING, DUE, OVERDUE, EXPIRED, MISSING, NOT_REQUIRED = (
@@ -77,6 +80,7 @@ class Matrix:
     columns: list[Column]
     people: list[User]
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    total: int = 0  # people the filters leave at the centre (``people`` may be one page)
 
     def cell(self, user_id: int, course_id: int) -> Cell:
         return self.cells.get((user_id, course_id), NOT_REQUIRED_CELL)
@@ -124,17 +128,59 @@ def course_titles(course_ids, lang: str) -> dict[int, tuple[str, str]]:
     return {cid: (slug, version.text(lang)["title"]) for cid, slug, version in rows}
 
 
-def _people(centre_id: int, filters: Filters) -> list[User]:
+def _people(centre_id: int, filters: Filters, start: int, limit: int):
+    """The filtered people in name order, ``limit`` of them from ``start`` (a select)."""
     query = select(User).where(User.centre_id == centre_id, User.active.is_(True))
     if filters.unit:
         query = query.where(func.lower(User.unit) == filters.unit.lower())
     if filters.profession:
         query = query.where(User.profession == filters.profession)
-    return list(db.session.scalars(query.order_by(User.name, User.id).limit(PEOPLE_LIMIT)))
+    return query.order_by(User.name, User.id).offset(start).limit(limit)
 
 
-def build(centre: Centre, filters: Filters = Filters()) -> Matrix:
-    """The matrix of ``centre`` on today (Europe/Stockholm) with ``filters`` applied."""
+def _group_matches(r: Requirement, profession: str, unit: str) -> bool:
+    """:meth:`.Requirement.matches` for a group of people sharing a profession and unit
+    (the centre is the requirement's or every centre, as :func:`requirements_at` gives)."""
+    if r.profession and profession != r.profession:
+        return False
+    return not r.unit or unit.casefold() == r.unit.casefold()
+
+
+def _counted(matrix: Matrix, filters: Filters) -> None:
+    """The number of people and each column's required / holding counts, from the tallies
+    (over everyone the filters leave, whatever page ``matrix.people`` is)."""
+    centre_id, in_force = matrix.centre.id, matrix.requirements
+    groups = db.session.execute(
+        tally.people_groups(centre_id, filters.profession, filters.unit)
+    ).all()
+    matrix.total = sum(int(n) for _p, _u, n in groups)
+    if not matrix.columns:
+        return
+    columns = {c.course_id: c for c in matrix.columns}
+
+    def required(profession: str, unit: str, course_id: int) -> bool:
+        return any(
+            r.course_id == course_id and _group_matches(r, profession, unit) for r in in_force
+        )
+
+    for profession, unit, n in groups:
+        for course_id, column in columns.items():
+            if required(profession, unit, course_id):
+                column.required += int(n)
+    held = tally.held_groups(
+        centre_id, list(columns), matrix.today, filters.profession, filters.unit
+    )
+    for profession, unit, course_id, n in db.session.execute(held):
+        if course_id in columns and required(profession, unit, course_id):
+            columns[course_id].qualified += int(n)
+
+
+def build(
+    centre: Centre, filters: Filters = Filters(), start: int = 0, limit: int = PEOPLE_LIMIT
+) -> Matrix:
+    """The matrix of ``centre`` on today (Europe/Stockholm) with ``filters`` applied: the
+    cells of ``limit`` people from ``start`` in name order (a page; the exports take the
+    first :data:`PEOPLE_LIMIT`), the number of people and column counts over everyone."""
     today = clock.local_today()
     lang = str(get_locale() or "sv")
     in_force = requirements_at(centre.id)
@@ -145,12 +191,16 @@ def build(centre: Centre, filters: Filters = Filters()) -> Matrix:
     for r in in_force:
         if r.course_id not in columns and r.course_id in titles:
             columns[r.course_id] = Column(r.course_id, *titles[r.course_id])
-    people = _people(centre.id, filters)
+    chosen = _people(centre.id, filters, start, limit)
+    people = list(db.session.scalars(chosen))
     matrix = Matrix(centre, today, in_force, list(columns.values()), people)
+    _counted(matrix, filters)
     if not columns or not people:
         return matrix
     course_ids = list(columns)
-    centre_people = select(User.id).where(User.centre_id == centre.id, User.active.is_(True))
+    # A page's few ids as a list; the exports' thousands as the same select again.
+    ids = chosen.with_only_columns(User.id).subquery()
+    centre_people = [p.id for p in people] if len(people) <= 1000 else select(ids.c.id)
     certs: dict[tuple[int, int], date | None] = {}
     newest = records.newest_certificates(centre_people, course_ids)
     if newest is not None:
@@ -194,8 +244,6 @@ def build(centre: Centre, filters: Filters = Filters()) -> Matrix:
             if key in externals:
                 cell = _with_external(cell, externals[key], soon)
             matrix.cells[key] = cell
-            column.required += 1
-            column.qualified += cell.status in QUALIFIED
     return matrix
 
 

@@ -33,7 +33,9 @@ class MatrixFilterForm(Form):
     requirement = SelectField(_l("Requirement"), validators=[Optional()])
 
 
-def _filtered():
+def _filtered(page: int | None = None):
+    """The centre, the filter form and the matrix: the people of ``page`` (100 a page),
+    or the first :data:`matrix.PEOPLE_LIMIT` for the exports (``page`` None)."""
     centre = centre_in_view()
     form = MatrixFilterForm(request.args)
     form.profession.choices = profession_choices(_l("Any profession"))
@@ -50,7 +52,9 @@ def _filtered():
         profession=chosen.get("profession"),
         requirement_id=int(chosen["requirement"]) if chosen.get("requirement") else None,
     )
-    return centre, form, matrix.build(centre, filters)
+    if page is None:
+        return centre, form, matrix.build(centre, filters)
+    return centre, form, matrix.build(centre, filters, (page - 1) * PAGE_SIZE, PAGE_SIZE)
 
 
 def _export_url(endpoint: str, centre) -> str:
@@ -84,10 +88,11 @@ def _rows(m: matrix.Matrix, start: int = 0, stop: int | None = None) -> list[tup
 @bp.route("/centre/matrix", endpoint="matrix")
 @roles_required(*ADMINS)
 def matrix_page():
-    centre, form, built = _filtered()
-    pages = max(1, -(-len(built.people) // PAGE_SIZE))
-    page = min(page_number(), pages)  # past the end: the last page
-    start = (page - 1) * PAGE_SIZE
+    centre, form, built = _filtered(page_number())
+    pages = max(1, -(-built.total // PAGE_SIZE))
+    page = min(page_number(), pages)
+    if page < page_number():  # past the end: the last page
+        centre, form, built = _filtered(page)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "compliance/matrix.html",
@@ -98,7 +103,7 @@ def matrix_page():
         centre=centre,
         centres=all_centres(),
         m=built,
-        rows=_rows(built, start, start + PAGE_SIZE),
+        rows=_rows(built),
         professions={p: str(label) for p, label in PROFESSION_LABELS.items()},
         csv_url=_export_url("compliance.matrix_csv", centre),
         xlsx_url=_export_url("compliance.matrix_xlsx", centre),

@@ -82,3 +82,46 @@ class Reminder(db.Model):
     days: Mapped[int | None]
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centre.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ComplianceFact(db.Model):
+    """What one active person at a centre adds to the counts of :class:`ComplianceTally`
+    (:mod:`.tally`): derived from the records, never a record, kept current in the
+    transaction that changes them. ``kind``: ``people`` (the person, course 0), ``held``
+    (the person holds the course until ``on_date``), ``open`` (an open assignment due on
+    ``on_date``; ``until_date``: valid outside training counts until then), ``cert`` (the
+    newest valid certificate, expiring on ``on_date``)."""
+
+    __tablename__ = "compliance_fact"
+    __table_args__ = (Index("ix_compliance_fact_kind", "kind", "centre_id", "on_date"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    course_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    centre_id: Mapped[int]
+    profession: Mapped[str] = mapped_column(String(20))
+    unit: Mapped[str] = mapped_column(String(120))
+    on_date: Mapped[date]
+    until_date: Mapped[date]
+
+
+class ComplianceTally(db.Model):
+    """How many :class:`ComplianceFact` rows share a key: what the centre page's digest and
+    the matrix's column counts read instead of a centre's every person (issue 18). The
+    dates stay in the key, so a count never goes stale when the day turns: a page sums the
+    rows on the right side of today (bounded by days, not by people)."""
+
+    __tablename__ = "compliance_tally"
+    # The matrix's reads: one centre's courses held until a date on or after today.
+    __table_args__ = (
+        Index("ix_compliance_tally_held", "kind", "centre_id", "course_id", "on_date"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    centre_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    profession: Mapped[str] = mapped_column(String(20), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(120), primary_key=True)
+    course_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    on_date: Mapped[date] = mapped_column(primary_key=True)
+    until_date: Mapped[date] = mapped_column(primary_key=True)
+    n: Mapped[int]

@@ -93,7 +93,7 @@ def on_centre_dashboard(sender, payload: events.CentreDashboard, **_extra) -> Ma
     """This week's digest of the centre, as the centre admins get it by mail."""
     if not current_user.has_role(Role.centre_admin, Role.site_admin):
         return None
-    counts = digest.counts(clock.local_today(), [payload.centre_id]).get(payload.centre_id)
+    counts = digest.kept_counts(clock.local_today(), [payload.centre_id]).get(payload.centre_id)
     centre = db.session.get(Centre, payload.centre_id)
     slug = centre.slug if centre is not None and current_user.has_role(Role.site_admin) else None
     return Markup(

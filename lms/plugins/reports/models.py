@@ -112,3 +112,34 @@ class MonthTally(db.Model):
     profession: Mapped[str] = mapped_column(String(20), primary_key=True)
     month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     n: Mapped[int]
+
+
+class DayTally(db.Model):
+    """How many dated rows of ``reports_status`` (kinds ``expires``, ``expires_newer``,
+    ``due:*`` of :mod:`.tally`) share a centre, course, profession, kind and *day* (the
+    expiry or due date): the page reads only the days of the two months around today and
+    the end of the warning window, where the month alone does not decide the status."""
+
+    __tablename__ = "reports_day_tally"
+    __table_args__ = (Index("ix_reports_day_tally_day", "day"),)
+
+    centre_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    profession: Mapped[str] = mapped_column(String(20), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    n: Mapped[int]
+
+
+class Untrained(db.Model):
+    """An active person at a centre with no row in ``reports_status`` (no enrolment,
+    assignment or completion yet): the people list's "no training record" rows and their
+    count read this (an index on the centre) instead of anti-joining a centre's every
+    person. Derived, kept current with the status rows (:mod:`.store`)."""
+
+    __tablename__ = "reports_untrained"
+    __table_args__ = (Index("ix_reports_untrained_centre", "centre_id", "profession"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centre.id"))
+    profession: Mapped[str] = mapped_column(String(20))

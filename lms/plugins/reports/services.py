@@ -25,7 +25,6 @@ from lms.plugins.reports.query import (
     ENROLMENT_TABLES,
     Filter,
     Tables,
-    status_rows,
 )
 
 STATUS = PersonCourseFacts.__table__
@@ -213,19 +212,15 @@ class Figures:
 
 
 def figures(t: Tables, filt: Filter) -> Figures:
-    """All the dashboard's counts in one statement of two grouped parts: the tallies whose
-    status the date no longer changes (:func:`.tally.settled`, a few thousand rows whatever
-    the number of people), and the status rows dated within the next months, read exactly
-    (:func:`.tally.in_window`). ``t``, the records, are where those tables come from."""
+    """All the dashboard's counts in one statement of two grouped parts, both from the
+    counts kept current (:mod:`.tally`): the tallies whose month decides their status
+    (:func:`.tally.settled`), and the day tallies of the two months where the day does
+    (:func:`.tally.boundary`). A few thousand rows whatever the number of people. ``t``,
+    the records, are where those tables come from."""
     on = today()
     warn_until = on + timedelta(days=warning_days())
-    rows = status_rows(STATUS, filt, today=on, warn_until=warn_until)
-    sub = rows.where(tally.in_window(STATUS.c, on, warn_until)).subquery("statuses")
-    live = select(
-        sub.c.centre_id, sub.c.course_id, sub.c.profession, sub.c.status, func.count()
-    ).group_by(sub.c.centre_id, sub.c.course_id, sub.c.profession, sub.c.status)
     result = Figures({}, {}, {}, {}, Tally())
-    both = union_all(tally.settled(filt, on, warn_until), live)
+    both = union_all(tally.settled(filt, on, warn_until), tally.boundary(filt, on, warn_until))
     for centre_id, course_id, profession, status, count in db.session.execute(both):
         _add(result, centre_id, course_id, getattr(profession, "value", profession), status, count)
     return result

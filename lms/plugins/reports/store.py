@@ -10,11 +10,13 @@ the first has committed, so neither overwrites the other's facts with a stale vi
 
 from __future__ import annotations
 
-from sqlalchemy import delete, except_, func, insert, select, text
+from sqlalchemy import String, cast, delete, except_, exists, func, insert, select, text
 
 from lms import events
 from lms.extensions import db
+from lms.models import User
 from lms.plugins.reports import tally
+from lms.plugins.reports.models import Untrained
 from lms.plugins.reports.query import (
     CERTIFICATE_TABLE,
     COMPLETION_COLUMNS,
@@ -28,6 +30,8 @@ from lms.plugins.reports.query import (
 from lms.plugins.reports.services import COMPLETIONS, STATUS, tables
 
 WATCHED = frozenset((*ENROLMENT_TABLES, CERTIFICATE_TABLE, "user_account"))
+UNTRAINED = Untrained.__table__
+UNTRAINED_COLUMNS = ("user_id", "centre_id", "profession")
 CHUNK = 500
 LOCK_NAMESPACE = 7240  # arbitrary: the first key of pg_advisory_xact_lock(int, int)
 
@@ -50,6 +54,20 @@ def _fill(t: Tables, filt: Filter) -> None:
     db.session.execute(insert(COMPLETIONS).from_select(COMPLETION_COLUMNS, counted))
 
 
+def untrained_rows(user_ids=None):
+    """Active people at a centre without any status row (:data:`UNTRAINED_COLUMNS`); run
+    after the status rows are current."""
+    users = User.__table__
+    query = select(users.c.id, users.c.centre_id, cast(users.c.profession, String)).where(
+        users.c.active.is_(True),
+        users.c.centre_id.isnot(None),
+        ~exists().where(STATUS.c.user_id == users.c.id),
+    )
+    if user_ids is not None:
+        query = query.where(users.c.id.in_(user_ids))
+    return query
+
+
 def refresh(t: Tables, user_ids) -> None:
     """Recompute these people's rows (every course) from the records."""
     ids = sorted(set(user_ids))
@@ -61,16 +79,19 @@ def refresh(t: Tables, user_ids) -> None:
             db.session.execute(delete(table).where(table.c.user_id.in_(chunk)))
         _fill(t, Filter(all_centres=True, user_ids=tuple(chunk)))
         tally.apply(before, tally.snapshot(STATUS, COMPLETIONS, chunk))
+        db.session.execute(delete(UNTRAINED).where(UNTRAINED.c.user_id.in_(chunk)))
+        db.session.execute(insert(UNTRAINED).from_select(UNTRAINED_COLUMNS, untrained_rows(chunk)))
 
 
 def rebuild(t: Tables) -> int:
     """Recompute every row (after a bulk load, or with the reports plugin switched back on);
     returns the number of status rows. The tallies (:mod:`.tally`) are recounted from
     them. The caller commits."""
-    for table in (STATUS, COMPLETIONS):
+    for table in (STATUS, COMPLETIONS, UNTRAINED):
         db.session.execute(delete(table))
     _fill(t, Filter(all_centres=True))
     tally.rebuild(STATUS, COMPLETIONS)
+    db.session.execute(insert(UNTRAINED).from_select(UNTRAINED_COLUMNS, untrained_rows()))
     return db.session.scalar(select(func.count()).select_from(STATUS)) or 0
 
 
@@ -81,7 +102,8 @@ def differences(t: Tables) -> int:
 
 
 def fact_differences(t: Tables) -> int:
-    """Rows that differ between the status and completion tables and the records."""
+    """Rows that differ between the status, completion and untrained tables and the
+    records."""
     everyone = Filter(all_centres=True)
     pairs = (
         (select(*(STATUS.c[n] for n in FACT_COLUMNS)), fact_rows(t, everyone)),
@@ -89,6 +111,7 @@ def fact_differences(t: Tables) -> int:
             select(*(COMPLETIONS.c[n] for n in COMPLETION_COLUMNS)),
             counted_completions(t, everyone),
         ),
+        (select(*(UNTRAINED.c[n] for n in UNTRAINED_COLUMNS)), untrained_rows()),
     )
     count = 0
     for stored, live in pairs:

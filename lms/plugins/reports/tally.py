@@ -50,13 +50,16 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.extensions import db
-from lms.plugins.reports.models import MonthTally, StatusTally
+from lms.plugins.reports.models import DayTally, MonthTally, StatusTally
 from lms.plugins.reports.query import Filter
 
 TALLY = StatusTally.__table__
 MONTHS = MonthTally.__table__
+DAYS = DayTally.__table__
 TALLY_KEY = ("centre_key", "course_id", "profession", "kind", "month")
 MONTH_KEY = ("centre_key", "course_id", "profession", "month")
+DAY_KEY = ("centre_key", "course_id", "profession", "kind", "day")
+EXPIRES = ("expires", "expires_newer")
 BASES = ("in_progress", "enrolled", "assigned", "withdrawn")
 
 
@@ -92,7 +95,11 @@ def _kind_and_month(f):
         (and_(~done, f.due_on.isnot(None)), _month_of(f.due_on)),
         else_=0,
     )
-    return kind, month
+    day = case(
+        (and_(has_cert, dated), f.expires_on),
+        (and_(~done, f.due_on.isnot(None)), f.due_on),
+    )
+    return kind, month, day
 
 
 def tally_rows(status, user_ids=None):
@@ -101,15 +108,30 @@ def tally_rows(status, user_ids=None):
     (a deactivated person's unfinished courses) are left out, as :func:`.query.status_rows`
     leaves them out."""
     f = status.c
-    kind, month = _kind_and_month(f)
+    kind, month, _day = _kind_and_month(f)
     centre_key = func.coalesce(f.centre_id, 0)
-    holds_record = or_(f.comp_at.isnot(None), f.revoked == 1)
-    query = select(centre_key, f.course_id, f.profession, kind, month, func.count()).where(
-        or_(f.active == true(), holds_record)
-    )
+    query = select(centre_key, f.course_id, f.profession, kind, month, func.count())
+    query = query.where(_counted(f))
     if user_ids is not None:
         query = query.where(f.user_id.in_(user_ids))
     return query.group_by(centre_key, f.course_id, f.profession, kind, month)
+
+
+def _counted(f):
+    holds_record = or_(f.comp_at.isnot(None), f.revoked == 1)
+    return or_(f.active == true(), holds_record)
+
+
+def day_rows(status, user_ids=None):
+    """The day tallies of ``status``: the dated rows only, :data:`DAY_KEY` and ``n``."""
+    f = status.c
+    kind, _month, day = _kind_and_month(f)
+    centre_key = func.coalesce(f.centre_id, 0)
+    query = select(centre_key, f.course_id, f.profession, kind, day, func.count())
+    query = query.where(_counted(f), day.isnot(None))
+    if user_ids is not None:
+        query = query.where(f.user_id.in_(user_ids))
+    return query.group_by(centre_key, f.course_id, f.profession, kind, day)
 
 
 def month_rows(completions, user_ids=None):
@@ -122,12 +144,16 @@ def month_rows(completions, user_ids=None):
     return query.group_by(centre_key, c.course_id, c.profession, month)
 
 
-def snapshot(status, completions, user_ids) -> tuple[Counter, Counter]:
-    """What these people contribute to both tallies now (key tuple -> count)."""
+def snapshot(status, completions, user_ids) -> tuple[Counter, Counter, Counter]:
+    """What these people contribute to the three tallies now (key tuple -> count)."""
     counts = []
-    for query in (tally_rows(status, user_ids), month_rows(completions, user_ids)):
+    for query in (
+        tally_rows(status, user_ids),
+        month_rows(completions, user_ids),
+        day_rows(status, user_ids),
+    ):
         counts.append(Counter({tuple(r[:-1]): r[-1] for r in db.session.execute(query)}))
-    return counts[0], counts[1]
+    return counts[0], counts[1], counts[2]
 
 
 def _upsert(table, keys: tuple[str, ...], delta: dict) -> None:
@@ -143,11 +169,12 @@ def _upsert(table, keys: tuple[str, ...], delta: dict) -> None:
         )
 
 
-def apply(before: tuple[Counter, Counter], after: tuple[Counter, Counter]) -> None:
+def apply(before: tuple, after: tuple) -> None:
     """Move the tallies from ``before`` to ``after`` (two :func:`snapshot` results)."""
     for table, keys, old, new in (
         (TALLY, TALLY_KEY, before[0], after[0]),
         (MONTHS, MONTH_KEY, before[1], after[1]),
+        (DAYS, DAY_KEY, before[2], after[2]),
     ):
         delta = {k: new[k] - old[k] for k in set(old) | set(new) if new[k] != old[k]}
         if delta:
@@ -156,10 +183,11 @@ def apply(before: tuple[Counter, Counter], after: tuple[Counter, Counter]) -> No
 
 def rebuild(status, completions) -> None:
     """Recount both tallies from the status and completion tables (the caller commits)."""
-    for table in (TALLY, MONTHS):
+    for table in (TALLY, MONTHS, DAYS):
         db.session.execute(delete(table))
     db.session.execute(insert(TALLY).from_select([*TALLY_KEY, "n"], tally_rows(status)))
     db.session.execute(insert(MONTHS).from_select([*MONTH_KEY, "n"], month_rows(completions)))
+    db.session.execute(insert(DAYS).from_select([*DAY_KEY, "n"], day_rows(status)))
 
 
 def differences(status, completions) -> int:
@@ -168,6 +196,7 @@ def differences(status, completions) -> int:
     for table, keys, live in (
         (TALLY, TALLY_KEY, tally_rows(status)),
         (MONTHS, MONTH_KEY, month_rows(completions)),
+        (DAYS, DAY_KEY, day_rows(status)),
     ):
         stored = {
             tuple(r[:-1]): r[-1]
@@ -195,30 +224,41 @@ def conditions(table, filt: Filter) -> list:
     return conditions
 
 
-def window(today: date, warn_until: date) -> tuple[int, int, date, date]:
-    """The months whose rows the date can still change: (first, last) month index and the
-    first and last day they cover."""
+def window(today: date, warn_until: date) -> tuple[int, int, tuple, tuple]:
+    """The months where the day decides a status: (first, last) month index, and the first
+    and last day of each of those two months (the month of ``today``, the month of
+    ``warn_until``; the months between are decided by the month alone)."""
     first, last = month_index(today), month_index(warn_until)
-    start = today.replace(day=1)
-    end = (warn_until.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    return first, last, start, end
+
+    def days(day: date) -> tuple[date, date]:
+        start = day.replace(day=1)
+        return start, (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(1)
+
+    return first, last, days(today), days(warn_until)
 
 
 def settled(filt: Filter, today: date, warn_until: date):
-    """(centre_id, course_id, profession, status, count) of every tallied row outside the
-    window, grouped; the rows inside it are the caller's to count exactly."""
+    """(centre_id, course_id, profession, status, count) of every tallied row whose month
+    decides its status (grouped): undated rows, and dated rows outside the month of
+    ``today`` and (for expiry dates) the month of ``warn_until``, which :func:`boundary`
+    counts by day. Between those two months an expiry is "expiring", a due date to come."""
     first, last, _start, _end = window(today, warn_until)
     t = TALLY.c
     status = case(
         (and_(t.kind == "expires", t.month < first), "expired"),
-        (t.kind.in_(("expires", "expires_newer")), "completed"),
+        (and_(t.kind.in_(EXPIRES), t.month > first, t.month < last), "expiring"),
+        (t.kind.in_(EXPIRES), "completed"),
         *(
             (t.kind == f"due:{base}", case((t.month < first, "overdue"), else_=base))
             for base in BASES
         ),
         else_=t.kind,
     )
-    outside = or_(t.month == 0, t.month < first, t.month > last)
+    outside = or_(
+        t.month == 0,
+        and_(t.kind.in_(EXPIRES), t.month != first, t.month != last),
+        and_(t.kind.notin_(EXPIRES), t.month != first),
+    )
     centre = case((t.centre_key == 0, None), else_=t.centre_key)
     return (
         select(centre, t.course_id, t.profession, status, func.sum(t.n))
@@ -227,14 +267,32 @@ def settled(filt: Filter, today: date, warn_until: date):
     )
 
 
-def in_window(f, today: date, warn_until: date):
-    """The condition on ``reports_status`` rows that :func:`settled` leaves out."""
-    _first, _last, start, end = window(today, warn_until)
-    return or_(
-        and_(f.cert_id.isnot(None), f.expires_on.between(start, end)),
-        and_(
-            f.cert_id.is_(None),
-            f.comp_at.is_(None),
-            f.due_on.between(start, end),
+def boundary(filt: Filter, today: date, warn_until: date):
+    """The same columns as :func:`settled` for the rows it leaves out, from the day
+    tallies of at most two months (about 60 days' rows per centre, course, profession
+    and kind, whatever the number of people), with the exact rules of
+    :func:`.query.status_rows`: an expiry before ``today`` expired (unless a newer
+    completion), up to ``warn_until`` expiring, later completed; a due date before
+    ``today`` overdue."""
+    _first, _last, (start, first_end), (last_start, end) = window(today, warn_until)
+    d = DAYS.c
+    status = case(
+        (and_(d.kind == "expires", d.day < today), "expired"),
+        (and_(d.kind.in_(EXPIRES), d.day >= today, d.day <= warn_until), "expiring"),
+        (d.kind.in_(EXPIRES), "completed"),
+        *(
+            (d.kind == f"due:{base}", case((d.day < today, "overdue"), else_=base))
+            for base in BASES
         ),
+        else_=d.kind,
+    )
+    days = or_(
+        d.day.between(start, first_end),
+        and_(d.kind.in_(EXPIRES), d.day.between(last_start, end)),
+    )
+    centre = case((d.centre_key == 0, None), else_=d.centre_key)
+    return (
+        select(centre, d.course_id, d.profession, status, func.sum(d.n))
+        .where(days, d.n != 0, *conditions(DAYS, filt))
+        .group_by(centre, d.course_id, d.profession, status)
     )
