@@ -39,6 +39,11 @@ DEMO_ACCOUNTS = (
 )
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 problem``, ``2 problems``: the operator's English (the CLI is not translated)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 @lms_cli.command("create-admin")
 @click.option("--email", prompt=True, help="E-mail address of the new site admin.")
 @click.option("--name", prompt=True, help="Full name.")
@@ -85,7 +90,7 @@ def check_deploy() -> None:
     for problem in problems:
         click.echo(f"- {problem}")
     if problems:
-        click.echo(f"{len(problems)} problem(s) for a production deployment.")
+        click.echo(f"{counted(len(problems), 'problem')} for a production deployment.")
         sys.exit(1)
     click.echo("No problems found for a production deployment.")
 
@@ -165,9 +170,9 @@ def check_courses_command(path: Path | None) -> None:
     failing = errors(problems)
     warned = len(problems) - len(failing)
     if failing:
-        click.echo(f"{len(failing)} problem(s), {warned} warning(s).", err=True)
+        click.echo(f"{counted(len(failing), 'problem')}, {counted(warned, 'warning')}.", err=True)
         sys.exit(1)
-    click.echo(f"{root}: no problems" + (f", {warned} warning(s)." if warned else "."))
+    click.echo(f"{root}: no problems" + (f", {counted(warned, 'warning')}." if warned else "."))
 
 
 @lms_cli.command("sync-courses")
