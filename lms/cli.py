@@ -26,16 +26,16 @@ lms_cli = AppGroup("lms", help="ATMP Learn administration.")
 
 DEMO_PASSWORD = "demo-atmp-2026"
 DEMO_ACCOUNTS = (
-    ("nurse@example.com", "Nora Nurse (demo)", Profession.nurse, Role.learner),
-    ("pharmacist@example.com", "Per Pharmacist (demo)", Profession.pharmacist, Role.learner),
-    ("educator@example.com", "Eva Educator (demo)", Profession.researcher, Role.educator),
+    ("nurse@example.com", "Nora Nyström (demo)", Profession.nurse, Role.learner),
+    ("pharmacist@example.com", "Per Lindqvist (demo)", Profession.pharmacist, Role.learner),
+    ("educator@example.com", "Eva Ek (demo)", Profession.researcher, Role.educator),
     (
         "centre-admin@example.com",
-        "Cecilia Centre Admin (demo)",
+        "Cecilia Carlsson (demo)",
         Profession.other,
         Role.centre_admin,
     ),
-    ("admin@example.com", "Sam Site Admin (demo)", Profession.other, Role.site_admin),
+    ("admin@example.com", "Sam Sandberg (demo)", Profession.other, Role.site_admin),
 )
 
 
