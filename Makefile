@@ -29,7 +29,7 @@ translations: $(VENV)/.installed ## compile the message catalogues
 	$(BIN)/pybabel compile -d lms/translations
 
 extract-messages: $(VENV)/.installed ## update the catalogues from the code (then translate sv)
-	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -w 100 -o lms/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k Nn_:1,2 --no-location --sort-output -w 100 -o lms/translations/messages.pot .
 	$(BIN)/pybabel update -N --ignore-obsolete -w 100 -i lms/translations/messages.pot -d lms/translations
 
 run: install ## migrate, load courses/, seed demo data, serve on http://127.0.0.1:5000 (SQLite)

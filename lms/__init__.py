@@ -25,7 +25,7 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
     """Build an app. ``config``: a config class, its name, or a mapping of overrides on top
     of the testing config (for tests)."""
     from config import TestingConfig
-    from lms import cli, core, fragments, health, i18n, mail, params, records, security
+    from lms import cli, core, favicon, fragments, health, i18n, mail, params, records, security
     from lms.auth import bp as auth_bp
     from lms.auth import panels as auth_panels
     from lms.auth.admin import bp as admin_bp
@@ -51,6 +51,7 @@ def create_app(config: object | str | Mapping | None = None) -> Flask:
         n = app.config["LMS_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
     health.install(app)
+    favicon.install(app)
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(

@@ -26,17 +26,22 @@ lms_cli = AppGroup("lms", help="ATMP Learn administration.")
 
 DEMO_PASSWORD = "demo-atmp-2026"
 DEMO_ACCOUNTS = (
-    ("nurse@example.com", "Nora Nurse (demo)", Profession.nurse, Role.learner),
-    ("pharmacist@example.com", "Per Pharmacist (demo)", Profession.pharmacist, Role.learner),
-    ("educator@example.com", "Eva Educator (demo)", Profession.researcher, Role.educator),
+    ("nurse@example.com", "Nora Nyström (demo)", Profession.nurse, Role.learner),
+    ("pharmacist@example.com", "Per Lindqvist (demo)", Profession.pharmacist, Role.learner),
+    ("educator@example.com", "Eva Ek (demo)", Profession.researcher, Role.educator),
     (
         "centre-admin@example.com",
-        "Cecilia Centre Admin (demo)",
+        "Cecilia Carlsson (demo)",
         Profession.other,
         Role.centre_admin,
     ),
-    ("admin@example.com", "Sam Site Admin (demo)", Profession.other, Role.site_admin),
+    ("admin@example.com", "Sam Sandberg (demo)", Profession.other, Role.site_admin),
 )
+
+
+def counted(n: int, noun: str) -> str:
+    """``1 problem``, ``2 problems``: the operator's English (the CLI is not translated)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @lms_cli.command("create-admin")
@@ -85,7 +90,7 @@ def check_deploy() -> None:
     for problem in problems:
         click.echo(f"- {problem}")
     if problems:
-        click.echo(f"{len(problems)} problem(s) for a production deployment.")
+        click.echo(f"{counted(len(problems), 'problem')} for a production deployment.")
         sys.exit(1)
     click.echo("No problems found for a production deployment.")
 
@@ -165,9 +170,9 @@ def check_courses_command(path: Path | None) -> None:
     failing = errors(problems)
     warned = len(problems) - len(failing)
     if failing:
-        click.echo(f"{len(failing)} problem(s), {warned} warning(s).", err=True)
+        click.echo(f"{counted(len(failing), 'problem')}, {counted(warned, 'warning')}.", err=True)
         sys.exit(1)
-    click.echo(f"{root}: no problems" + (f", {warned} warning(s)." if warned else "."))
+    click.echo(f"{root}: no problems" + (f", {counted(warned, 'warning')}." if warned else "."))
 
 
 @lms_cli.command("sync-courses")

@@ -140,8 +140,10 @@ def _require_nursing(admin: _Visitor) -> None:
         raise DemoError("no centre on the requirements page")
     nursing = db.session.scalar(select(Course.id).where(Course.slug == "car-t-nursing"))
     form = {
-        "name": "CAR-T qualification (nurses)",
-        "reason": "Nurses caring for CAR-T patients are trained before the centre is qualified.",
+        # The centre admin's own words, in Swedish like the centres (stored as typed).
+        "name": "CAR-T-behörighet (sjuksköterskor)",
+        "reason": "Sjuksköterskor som vårdar CAR-T-patienter ska vara utbildade innan "
+        "centret kvalificeras.",
         "centre": centre.group(1),
         "profession": "nurse",
         "unit": "",

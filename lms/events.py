@@ -404,6 +404,15 @@ catalogue_states = signals.signal(
         "expiring, expired); the catalogue shows them on the course cards."
     ),
 )
+quiz_activity = signals.signal(
+    "quiz-activity",
+    doc=(
+        "Sent by enrolment for the course page's main action, to learn what the learner did "
+        "in quizzes of the enrolment's version (enrolment records a module only once its "
+        "quiz is passed). Payload: CompletionQuery (only attempts started since ``since`` "
+        "count). quizzes returns a QuizActivity. Reads only."
+    ),
+)
 landing_page = signals.signal(
     "landing-page",
     doc=(
@@ -443,6 +452,15 @@ class CourseBadge:
 
     kind: str
     on: date | None = None
+
+
+@dataclass(frozen=True)
+class QuizActivity:
+    """Quiz ids of the version the learner has attempted (started or submitted, passed or
+    not) and passed, in the current cycle."""
+
+    attempted: frozenset[int] = frozenset()
+    passed: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

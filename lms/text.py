@@ -27,6 +27,16 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def fold(value: str) -> str:
+    """``value`` for searching (str -> str): case folded, diacritics taken off (NFKD, then
+    every combining mark dropped: "Förvaring Åre café" -> "forvaring are cafe"), composed
+    again (NFC). Letters without a decomposition stay as they are (ø, ß -> ss, æ)."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
+    )
+
+
 def _is_invisible(char: str) -> bool:
     """Control, format, surrogate and non-characters: nothing a person means to type."""
     if char in _JOINERS:

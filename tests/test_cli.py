@@ -84,6 +84,9 @@ def test_seed_demo_makes_one_account_per_role_and_is_idempotent(app, runner):
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.registered"))
 
 
+SWEDISH_PAGES = ["/centre/members", "/centre/matrix", "/centre/people", "/centre/assignments"]
+
+
 def test_seed_demo_plays_what_each_role_finds_through_the_pages(app, runner, auth, client):
     """With courses loaded, seed-demo gives the demo accounts real records, made by the
     pages people use: a certificate, progress, an assignment, a request to join."""
@@ -115,8 +118,23 @@ def test_seed_demo_plays_what_each_role_finds_through_the_pages(app, runner, aut
     members = client.get("/centre/members").get_data(as_text=True)
     assert "Olle Olsson (demo)" in members
     matrix = client.get("/centre/matrix").get_data(as_text=True)
-    assert "CAR-T qualification (nurses)" in matrix or "Caring for CAR-T" in matrix
-    assert "Nora Nurse (demo)" in matrix
+    assert "Nora Nyström (demo)" in matrix
+    # Issue 23: the centres are Swedish, so is what their people typed in the demo: the
+    # requirement's name and reason (the admin's own words, stored as typed), the names.
+    sv = {"Accept-Language": "sv"}
+    requirements = client.get("/centre/requirements", headers=sv).get_data(as_text=True)
+    assert '<html lang="sv">' in requirements
+    assert "CAR-T-behörighet (sjuksköterskor)" in requirements
+    assert "Sjuksköterskor som vårdar CAR-T-patienter" in requirements
+    from lms.plugins.compliance.models import Requirement
+
+    assert db.session.scalars(select(Requirement.name)).all() == [
+        "CAR-T-behörighet (sjuksköterskor)"
+    ]
+    pages = [client.get(url, headers=sv).get_data(as_text=True) for url in SWEDISH_PAGES]
+    for page in [requirements, *pages]:
+        for english in ("qualification", "Nurse (demo)", "Pharmacist (demo)", "Centre Admin"):
+            assert english not in page, english
     auth.logout()
     auth.login("nurse@example.com", "demo-atmp-2026")
     assert "/certificates/" in client.get("/me/").get_data(as_text=True)

@@ -73,6 +73,12 @@ class _Fences:
         return True
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    """English noun for ``n`` things (the checker writes English; the authoring plugin
+    translates it with ngettext, :mod:`lms.plugins.authoring.messages`)."""
+    return one if n == 1 else many
+
+
 def parse_questions(
     body: str, *, path: str, line_offset: int = 0
 ) -> tuple[list[ParsedQuestion], list[Problem]]:
@@ -235,7 +241,8 @@ def compare_translation(
             Problem(
                 path,
                 1,
-                f"the translation has {len(translated)} questions, "
+                f"the translation has {len(translated)} "
+                f"{_plural(len(translated), 'question', 'questions')}, "
                 f"{original_name} has {len(original)}",
             )
         ]
@@ -243,7 +250,8 @@ def compare_translation(
     for mine, theirs in zip(translated, original, strict=True):
         if len(mine.choices) != len(theirs.choices):
             message = (
-                f"question {mine.number} has {len(mine.choices)} choices, "
+                f"question {mine.number} has {len(mine.choices)} "
+                f"{_plural(len(mine.choices), 'choice', 'choices')}, "
                 f"in {original_name} it has {len(theirs.choices)}"
             )
             problems.append(Problem(path, mine.line, message))

@@ -11,6 +11,11 @@ own full-text search reads them:
   body already stemmed with the same Snowball stemmers (the ``snowballstemmer`` package):
   SQLite's FTS5 has no Swedish stemmer of its own, so index and query are stemmed here.
 
+Both sides are folded (:func:`lms.text.fold`: case, and diacritics taken off), so a
+keyboard without å, ä, ö or é finds the text ("forvaring" finds "förvaring", "résumé"
+finds "resume"): the stored ``body`` is the folded text (migration 0021 folded the rows
+stored before), and every query word is folded before it is stemmed.
+
 Snowball leaves a Swedish noun in -ing as it is ("förvaring"), while the verb forms stem
 to "förvar"; so a query word in -ing/-ning also matches, as a prefix, the stem without it
 ("förvaring" finds "förvaras" and "förvaringstemperatur"). Words shorter than the
@@ -28,6 +33,7 @@ import snowballstemmer
 from sqlalchemy import text
 
 from lms.extensions import db
+from lms.text import fold
 
 LANGUAGES = {"sv": "swedish", "en": "english"}
 """Content language -> Snowball stemmer and PostgreSQL text search configuration."""
@@ -54,8 +60,9 @@ def _stemmer(language: str):
 
 
 def words(value: str) -> list[str]:
-    """Lower-cased words of ``value``, at most :data:`MAX_WORDS` (a query, not an essay)."""
-    return [w.lower() for w in _WORD.findall(value)][:MAX_WORDS]
+    """Folded words of ``value`` (:func:`fold`: lower case, no diacritics), at most
+    :data:`MAX_WORDS` (a query, not an essay)."""
+    return _WORD.findall(fold(value))[:MAX_WORDS]
 
 
 def stems(value: str, language: str) -> str:
@@ -89,7 +96,7 @@ def documents(version) -> list[dict]:
                     "version_id": version.id,
                     "module_id": module.id,
                     "language": lang,
-                    "body": f"{title}\n{plain_text(body)}",
+                    "body": fold(f"{title}\n{plain_text(body)}"),
                 }
             )
     return found

@@ -3,6 +3,9 @@ feedback and stores nothing."""
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+
 from sqlalchemy import func, select
 
 from lms.extensions import db
@@ -86,3 +89,30 @@ def test_only_the_drafts_languages_are_offered(as_educator):
     save(as_educator, "01-receiving.quiz.sv.md", QUIZ_SV)
     html = as_educator.get(f"{BASE}/en/").get_data(as_text=True)
     assert f'href="{BASE}/sv/"' in html
+
+
+def test_the_editors_preview_opens_the_language_of_the_file_being_edited(as_educator, app_course):
+    """Issue 23: editing the Swedish file, Preview shows the Swedish page of that very
+    module, quiz or course; editing an original, the draft's own language."""
+    module_sv = "---\ntitle: Ta emot en cellprodukt\n---\n## Vid dörren\n\nKontrollera kärlet.\n"
+    assert save(as_educator, "01-receiving.sv.md", module_sv).status_code == 302
+    course_sv = "---\ntitle: Hantera celler\nsummary: Ta emot och förvara.\n---\n"
+    course_sv += "Produktresumén och lokala rutiner har företräde framför kursen.\n"
+    assert save(as_educator, "course.sv.md", course_sv).status_code == 302
+    expected = {
+        "01-receiving.sv.md": (f"{BASE}/sv/receiving/", "Kontrollera kärlet."),
+        "01-receiving.quiz.sv.md": (f"{BASE}/sv/quiz/receiving/", "Vem signerar för försändelsen?"),
+        "course.sv.md": (f"{BASE}/sv/", "Hantera celler"),
+        "01-receiving.md": (f"{BASE}/en/receiving/", "dry shipper"),
+        "01-receiving.quiz.md": (f"{BASE}/en/quiz/receiving/", "Receiving quiz"),
+        "course.md": (f"{BASE}/en/", "Cell handling"),
+    }
+    for path, (target, seen) in expected.items():
+        editor = as_educator.get(f"/educator/courses/{SLUG}/files/{path}").get_data(as_text=True)
+        link = re.search(r'<a href="([^"]+)"[^>]*>Preview this file</a>', editor)
+        assert link, path
+        response = as_educator.get(html_lib.unescape(link.group(1)))
+        while response.status_code in (301, 302):
+            response = as_educator.get(response.headers["Location"])
+        assert response.request.path == target, path
+        assert seen in text_of(response), path

@@ -87,3 +87,28 @@ def test_swedish_word_forms_in_a_course_of_our_own(client, make_course):
     assert listed(client, "storing") == {"cell-basics"}  # English stems: stored ~ storing
     assert listed(client, "frozen bag") == {"cell-basics"}
     assert listed(client, "förvaring") == set()
+
+
+def test_search_folds_diacritics_and_case_on_both_sides(client, make_course):
+    """Issue 23: a phone keyboard without å, ä, ö (or é) finds the course all the same,
+    in titles and summaries (Python) and in module text (the database's full-text
+    search); text without the marks is found by a query with them, too."""
+    make_course(
+        "kyl",
+        title="Kylkedjan",
+        language="sv",
+        course={"summary": "Förvaring av celler på avdelningen."},
+        module_text="Påsen förvaras i kväveånga vid –150 °C; sedan tinas den på vårdavdelningen.",
+    )
+    make_course("cafe", title="Café Cell", module_text="Naive readers resume reading.")
+    make_course("other", title="Other", module_text="Nothing here.")
+    assert listed(client, "forvaring") == {"kyl"}  # summary
+    assert listed(client, "FORVARING") == {"kyl"}
+    assert listed(client, "kvaveanga") == {"kyl"}  # module text only
+    assert listed(client, "vardavdelningen") == {"kyl"}
+    assert listed(client, "forvaras kvaveanga") == {"kyl"}
+    assert listed(client, "cafe") == {"cafe"}
+    assert listed(client, "résumé") == {"cafe"}  # marks in the query, none in the text
+    assert listed(client, "naïve") == {"cafe"}
+    assert listed(client, "forvaringx") == set()
+    assert search.fold("Förvaring ÅÄÖ é") == "forvaring aao e"

@@ -9,7 +9,7 @@ import uuid
 from tests.e2e.conftest import check_accessibility, login
 from tests.e2e.steps import course_doc
 
-NURSE = "Nora Nurse (demo)"
+NURSE = "Nora Nyström (demo)"
 
 
 def test_centre_admin_requires_car_t_nursing_for_hematologi_nurses(page_for, axe_source):

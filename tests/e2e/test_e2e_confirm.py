@@ -38,10 +38,10 @@ def test_withdrawing_an_assignment_is_confirmed_with_its_reason(page_for, axe_so
     login(page, "centre-admin@example.com")
     page.goto("/centre/assignments?person_q=nurse%40example.com")
     page.locator("#course").select_option(label=course_doc("atmp-fundamentals").title)
-    page.locator("#person").select_option(label="Nora Nurse (demo) (nurse@example.com)")
+    page.locator("#person").select_option(label="Nora Nyström (demo) (nurse@example.com)")
     page.get_by_role("button", name="Assign and enrol").click()
     page.wait_for_load_state()
-    row = page.locator("tr", has_text="Nora Nurse").filter(has_text="Open").first
+    row = page.locator("tr", has_text="Nora Nyström").filter(has_text="Open").first
     row.get_by_role("link", name="Change").click()
     page.wait_for_load_state()
     here = page.url
@@ -54,7 +54,7 @@ def test_withdrawing_an_assignment_is_confirmed_with_its_reason(page_for, axe_so
     )
     page.get_by_role("button", name="Withdraw", exact=True).click()
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "Withdraw the assignment of Nora Nurse (demo)?"
+    assert page.locator("h1").inner_text() == "Withdraw the assignment of Nora Nyström (demo)?"
     assert "Works nights only" in page.locator("main").inner_text()
     check_accessibility(page, axe_source, "en-confirm-withdraw-assignment")
     page.get_by_role("link", name="Cancel").click()

@@ -337,3 +337,62 @@ def test_every_page_in_the_other_language_reflows_and_passes_axe_at_390(
     login(page, email)
     problems = check_reflow_everywhere(page, starts, axe_source)
     assert problems == [], "\n".join(problems)
+
+
+IN_VIEW = """sel => {
+  const el = document.querySelector(sel);
+  const r = el.getBoundingClientRect();
+  return {left: r.left, right: r.right, width: document.documentElement.clientWidth,
+          scrollX: window.scrollX,
+          label: getComputedStyle(el.closest('tr').querySelector('td[data-label]'),
+                                  '::before').content};
+}"""
+
+
+def assert_action_in_view(page, path: str, action: str) -> None:
+    """At 390 px ``action`` (a row's link) lies inside the viewport as ``path`` opens, its
+    cell shows its column's name; at 1280 px the table is a table again."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(path)
+    found = page.evaluate(IN_VIEW, action)
+    assert found["scrollX"] == 0
+    assert 0 <= found["left"] < found["right"] <= found["width"] == 390, found
+    assert found["label"] not in ("none", "normal", "")  # the row's cells say their column
+    assert _page_width(page)[0] <= 390
+    page.set_viewport_size({"width": 1280, "height": 800})
+    shown = page.evaluate("() => getComputedStyle(document.querySelector('table.stack')).display")
+    assert shown == "table"
+
+
+def test_certificate_actions_are_in_view_at_390_without_scrolling(page_for):
+    """Issue 23: /me/'s certificates are one block per row on a phone: the PDF link is
+    reached without scrolling sideways."""
+    page = page_for("sv")
+    register(page, "sv", name="Frida Fickformat")
+    course = "safe-handling"
+    page.goto(f"/courses/{course}/")
+    page.locator("form[action$='/enrol'] button").click()
+    page.wait_for_load_state()
+    for module in course_doc(course).modules:
+        page.goto(f"/courses/{course}/{module.slug}/")
+        path = quiz_link(page)
+        start_quiz(page, path)
+        answer_quiz(page, quiz_questions(course, slug_of(path), "sv"), right=True)
+    assert_action_in_view(page, "/me/", ".cert-panel table a[href$='.pdf']")
+
+
+@pytest.mark.parametrize("locale", ["en", "sv"])
+def test_assignment_actions_are_in_view_at_390_without_scrolling(page_for, locale):
+    """Issue 23: /centre/assignments is one block per row on a phone: "Change" is reached
+    without scrolling sideways, in either language."""
+    page = page_for("en")
+    login(page, "centre-admin@example.com")
+    page.goto("/centre/assignments?person_q=pharmacist%40example.com")
+    if page.locator("table a[href*='/centre/assignments/']").count() == 0:
+        page.locator("#course").select_option(label=course_doc("atmp-fundamentals").title)
+        page.locator("#person").select_option(index=1)
+        page.get_by_role("button", name="Assign and enrol").click()
+        page.wait_for_load_state()
+    page = page_for(locale)
+    login(page, "centre-admin@example.com")
+    assert_action_in_view(page, "/centre/assignments", "table a[href*='/centre/assignments/']")

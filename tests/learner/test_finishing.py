@@ -163,3 +163,49 @@ def test_after_login_a_person_with_something_due_lands_on_my_courses(
     client.post("/courses/due-course/module-1/complete")
     auth.logout()
     assert auth.login(learner).headers["Location"] == "/"
+
+
+MAIN = re.compile(r'<a class="button main-action" href="([^"]+)">\s*([^<]+?)\s*</a>')
+
+
+def test_main_action_continues_from_every_state_never_start_once_begun(
+    client, auth, make_user, make_course
+):
+    """Issue 23: read module 1 and failed its quiz is a started course: the main button
+    says continue and leads to the quiz, in either language; every state of the button."""
+    version = make_course(
+        "states", title="States", modules=2, quiz_modules=(1,), final_quiz=True, swedish=True
+    )
+    learner = make_user(locale="sv")
+    auth.login(learner)
+    client.post("/courses/states/enrol")
+    page = client.get("/courses/states/").get_data(as_text=True)
+    assert MAIN.search(page).groups() == ("/courses/states/module-1/", "Börja kursen")
+
+    client.get("/courses/states/module-1/")  # read module 1 (nothing is stored)
+    failed = submit(
+        client, version, quiz_of(version, "module-1"), wrong_answers(quiz_of(version, "module-1"))
+    )
+    assert "Börja kursen" not in failed
+    page = client.get("/courses/states/").get_data(as_text=True)
+    assert MAIN.search(page).groups() == ("/courses/states/quiz/module-1/", "Fortsätt kursen")
+    learner.locale = "en"
+    db.session.commit()
+    page = client.get("/courses/states/").get_data(as_text=True)
+    assert MAIN.search(page).groups() == ("/courses/states/quiz/module-1/", "Continue the course")
+
+    submit(
+        client, version, quiz_of(version, "module-1"), right_answers(quiz_of(version, "module-1"))
+    )
+    page = client.get("/courses/states/").get_data(as_text=True)
+    assert MAIN.search(page).groups() == ("/courses/states/module-2/", "Continue the course")
+
+    client.post("/courses/states/module-2/complete")
+    page = client.get("/courses/states/").get_data(as_text=True)  # only the final quiz left
+    assert MAIN.search(page).groups() == ("/courses/states/quiz/final/", "Continue the course")
+    assert "Final quiz" in page[page.index("main-action") :]
+
+    submit(client, version, quiz_of(version, "final"), right_answers(quiz_of(version, "final")))
+    page = client.get("/courses/states/").get_data(as_text=True)
+    assert MAIN.search(page) is None  # completed: nothing left to do
+    assert "Completed" in page

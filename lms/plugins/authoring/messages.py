@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 
@@ -22,10 +22,25 @@ def N_(message: str) -> str:  # named as gettext tools expect
     return message
 
 
+@dataclass(frozen=True)
+class Plural:
+    """A message with a count: translated with ``ngettext(singular, plural, <count>)``,
+    the count being the pattern's group ``count``."""
+
+    singular: str
+    plural: str
+    count: str
+
+
+def Nn_(singular: str, plural: str, count: str) -> Plural:
+    """Marks a plural msgid for ``pybabel extract`` (``-k Nn_:1,2`` in the Makefile)."""
+    return Plural(singular, plural, count)
+
+
 _Q = r"'(?P<{}>[^']*)'"  # a quoted value as the checker writes it
 
 # (English pattern, msgid with the pattern's group names). Order matters: first match wins.
-_TEMPLATES: list[tuple[str, str]] = [
+_TEMPLATES: list[tuple[str, str | Plural]] = [
     (
         r"course folder name " + _Q.format("slug") + r" must be .*",
         N_(
@@ -196,7 +211,11 @@ _TEMPLATES: list[tuple[str, str]] = [
     ),
     (
         r"'questions_per_attempt' is (?P<n>\d+) but the quiz has only (?P<m>\d+) questions?",
-        N_("'questions_per_attempt' is %(n)s but the quiz has only %(m)s question(s)"),
+        Nn_(
+            "'questions_per_attempt' is %(n)s but the quiz has only %(m)s question",
+            "'questions_per_attempt' is %(n)s but the quiz has only %(m)s questions",
+            "m",
+        ),
     ),
     (
         r"question (?P<n>\d+) has an empty '## ' heading",
@@ -243,12 +262,20 @@ _TEMPLATES: list[tuple[str, str]] = [
         N_("question %(n)s has the choice '%(text)s' twice"),
     ),
     (
-        r"the translation has (?P<n>\d+) questions, (?P<name>\S+) has (?P<m>\d+)",
-        N_("the translation has %(n)s questions, %(name)s has %(m)s"),
+        r"the translation has (?P<n>\d+) questions?, (?P<name>\S+) has (?P<m>\d+)",
+        Nn_(
+            "the translation has %(n)s question, %(name)s has %(m)s",
+            "the translation has %(n)s questions, %(name)s has %(m)s",
+            "n",
+        ),
     ),
     (
-        r"question (?P<n>\d+) has (?P<a>\d+) choices, in (?P<name>\S+) it has (?P<b>\d+)",
-        N_("question %(n)s has %(a)s choices, in %(name)s it has %(b)s"),
+        r"question (?P<n>\d+) has (?P<a>\d+) choices?, in (?P<name>\S+) it has (?P<b>\d+)",
+        Nn_(
+            "question %(n)s has %(a)s choice, in %(name)s it has %(b)s",
+            "question %(n)s has %(a)s choices, in %(name)s it has %(b)s",
+            "a",
+        ),
     ),
     (
         r"question (?P<n>\d+) has other correct choices than in (?P<name>\S+)",
@@ -316,5 +343,9 @@ def translate(message: str) -> Shown:
     for pattern, msgid in _COMPILED:
         match = pattern.match(message)
         if match:
-            return Shown(_(msgid, **match.groupdict()))
+            values = match.groupdict()
+            if isinstance(msgid, Plural):
+                count = int(values[msgid.count])
+                return Shown(ngettext(msgid.singular, msgid.plural, count, **values))
+            return Shown(_(msgid, **values))
     return Shown(message, lang="en")

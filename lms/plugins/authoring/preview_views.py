@@ -8,6 +8,7 @@ from flask_babel import format_percent
 from markupsafe import Markup
 
 from lms.access import roles_required
+from lms.content.files import classify
 from lms.plugins.authoring import checking, preview
 from lms.plugins.authoring.blueprint import bp
 from lms.plugins.authoring.forms import PreviewQuizForm
@@ -67,10 +68,27 @@ def _render(template: str, authored, loaded, preview_lang: str, status: int = 20
 @bp.route("/<course>/preview/")
 @roles_required(*AUTHORS)
 def preview_start(course: str):
-    """The preview in the draft's own language (the nav's "Preview" link)."""
+    """The preview in the draft's own language (the nav's "Preview" link); with ``?file=``
+    (the editor's link), the page of that file in that file's language: ``01-x.sv.md``
+    opens the Swedish page of module x, ``01-x.quiz.md`` its quiz in the draft's language,
+    ``course.sv.md`` the Swedish course page. Any other file opens the course page."""
     _authored, loaded = _loaded(course)
     own = loaded.doc.language if loaded.doc is not None else "en"
-    return redirect(url_for("authoring.preview_course", course=course, preview_lang=own))
+    found = classify(request.args.get("file", "").rsplit("/", 1)[-1])
+    if found is None:
+        return redirect(url_for("authoring.preview_course", course=course, preview_lang=own))
+    language = found.language if found.language in LANGUAGE_NAMES else own
+    if found.kind == "module":
+        target = url_for(
+            "authoring.preview_module", course=course, preview_lang=language, module=found.slug
+        )
+    elif found.kind == "quiz":
+        target = url_for(
+            "authoring.preview_quiz", course=course, preview_lang=language, quiz=found.slug
+        )
+    else:
+        target = url_for("authoring.preview_course", course=course, preview_lang=language)
+    return redirect(target)
 
 
 @bp.route(f"/<course>/preview/{LANGS}/")

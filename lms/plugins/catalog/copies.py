@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.content.models import CourseVersion, Module, Quiz
 from lms.extensions import db
-from lms.text import nfc
+from lms.text import fold
 
 MAX_VERSIONS = 128
 """Versions kept per app process; the least recently used goes first."""
@@ -112,7 +112,7 @@ def _copy(version: CourseVersion) -> VersionCopy:
         audiences=tuple(version.audiences),
         estimated_minutes=version.estimated_minutes,
         enrolment=version.enrolment,
-        search_text=nfc(version.search_text),  # versions stored before text was NFC
+        search_text=fold(version.search_text),  # case and diacritics off (lms.text.fold)
         translated=frozenset(version.translations),
         texts=_texts(version, languages),
         modules=tuple(

@@ -23,6 +23,7 @@ from lms.lru import BoundedCache
 from lms.models import Role
 from lms.plugins.catalog import copies
 from lms.plugins.catalog.copies import ModuleCopy, VersionCopy
+from lms.text import fold
 
 DRAFT_READERS = frozenset({Role.educator, Role.centre_admin, Role.site_admin})
 """Roles that see drafts, preview newer drafts and read any course without enrolment."""
@@ -40,7 +41,8 @@ class Filters:
 
     @property
     def words(self) -> list[str]:
-        return self.q.lower().split()
+        """The query's words, folded like the versions' search text (lms.text.fold)."""
+        return fold(self.q).split()
 
 
 class CourseRef(NamedTuple):

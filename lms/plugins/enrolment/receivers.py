@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lms import audit, events
 from lms.content.models import Course, Module
 from lms.extensions import db
-from lms.plugins.enrolment import module_state, services, state, versions
+from lms.plugins.enrolment import module_state, next_step, services, state, versions
 from lms.plugins.enrolment.models import Assignment, Completion, Cycle
 
 
@@ -195,6 +195,7 @@ def on_course_page(sender, payload: events.CoursePage, **_extra) -> Markup | Non
         published=published,
         slug=payload.course_slug,
         state=found,
+        step=next_step.next_step(found, payload.course_slug) if found is not None else None,
         logged_in=payload.user_id is not None,
         needs_key=published is not None and published.enrolment == "key",
     )

@@ -50,14 +50,20 @@ class ModuleOutline:
 @dataclass(frozen=True)
 class QuizOutline:
     id: int
-    module_id: int
+    module_id: int | None  # None: a course quiz (taken after the modules)
     slug: str
+    title: str = ""
+    titles: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def title_in(self, language: str) -> str:
+        return self.titles.get(language) or self.title
 
 
 @dataclass(frozen=True)
 class Outline:
     modules: tuple[ModuleOutline, ...]
     quizzes: MappingProxyType  # module id -> QuizOutline
+    course_quizzes: tuple[QuizOutline, ...] = ()  # by number
 
 
 def outlines(version_ids: Iterable[int]) -> dict[int, Outline]:
@@ -83,14 +89,22 @@ def outlines(version_ids: Iterable[int]) -> dict[int, Outline]:
                 )
             )  # fmt: skip
         quizzes: dict[int, dict[int, QuizOutline]] = defaultdict(dict)
-        for quiz_id, version_id, module_id, slug in db.session.execute(
-            select(Quiz.id, Quiz.version_id, Quiz.module_id, Quiz.slug).where(
-                Quiz.version_id.in_(missing), Quiz.module_id.is_not(None)
+        closing: dict[int, list[QuizOutline]] = defaultdict(list)
+        for quiz_id, version_id, module_id, slug, title, translations in db.session.execute(
+            select(
+                Quiz.id, Quiz.version_id, Quiz.module_id, Quiz.slug, Quiz.title, Quiz.translations
             )
+            .where(Quiz.version_id.in_(missing))
+            .order_by(Quiz.number)
         ):
-            quizzes[version_id][module_id] = QuizOutline(quiz_id, module_id, slug)
+            titles = {k: t["title"] for k, t in (translations or {}).items() if t.get("title")}
+            quiz = QuizOutline(quiz_id, module_id, slug, title, MappingProxyType(titles))
+            if module_id is None:
+                closing[version_id].append(quiz)
+            else:
+                quizzes[version_id][module_id] = quiz
         for i in missing:
-            found[i] = Outline(tuple(modules[i]), MappingProxyType(quizzes[i]))
+            found[i] = Outline(tuple(modules[i]), MappingProxyType(quizzes[i]), tuple(closing[i]))
             cache.put(i, found[i])
     return found  # type: ignore[return-value]
 
@@ -110,6 +124,7 @@ class CourseState:
     # the completions that no longer count because their certificate was revoked.
     retake: Cycle | None = None
     withdrawn_completion_ids: set[int] = field(default_factory=set)
+    course_quizzes: tuple[QuizOutline, ...] = ()
 
     @property
     def done_count(self) -> int:
@@ -253,6 +268,7 @@ def states_for(enrolments: list[Enrolment]) -> list[CourseState]:
                 withdrawn_completion_ids={
                     c.ends_completion_id for c in cycles[e.id] if c.ends_completion_id
                 },
+                course_quizzes=found[e.version_id].course_quizzes,
             )
         )
     return states

@@ -3,6 +3,7 @@ statistics.
 
 Talks to the rest only through ``lms.events``: asks ``ensure_enrolment`` before a learner
 starts a quiz, sends ``quiz_passed``, answers ``completion_blockers`` for course quizzes and
+``quiz_activity`` (what the learner attempted, for the course page's main action), and
 adds quiz panels to the catalogue's course and module pages.
 """
 
@@ -24,7 +25,7 @@ from lms.plugins.quizzes import (  # noqa: F401  (views: routes; models: tables 
 )
 from lms.plugins.quizzes.blueprint import bp
 from lms.plugins.quizzes.panels import course_panel, module_page_query, module_panel
-from lms.plugins.quizzes.standing import completion_blockers, on_personal_data
+from lms.plugins.quizzes.standing import completion_blockers, on_personal_data, quiz_activity
 
 
 def nav(user) -> list[NavEntry]:
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     events.connect(app, events.module_page_query, module_page_query)
     events.connect(app, events.course_page_panels, course_panel)
     events.connect(app, events.personal_data, on_personal_data)
+    events.connect(app, events.quiz_activity, quiz_activity)
 
 
 plugin = Plugin(

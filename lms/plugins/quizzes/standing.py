@@ -96,6 +96,24 @@ def completion_blockers(sender, payload: events.CompletionQuery) -> list[str]:
     return [_("Final quiz not passed: %(title)s", title=quiz.title_in(lang)) for quiz in quizzes]
 
 
+def quiz_activity(sender, payload: events.CompletionQuery, **_extra) -> events.QuizActivity:
+    """Receiver of ``quiz_activity``: the quizzes of ``payload.version_id`` the learner
+    attempted and passed (attempts started since ``payload.since`` when set), one query."""
+    query = (
+        select(Attempt.quiz_id, func.max(case((Attempt.passed.is_(True), 1), else_=0)))
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id == payload.user_id, Quiz.version_id == payload.version_id)
+        .group_by(Attempt.quiz_id)
+    )
+    if payload.since is not None:
+        query = query.where(Attempt.started_at >= payload.since)
+    rows = db.session.execute(query).all()
+    return events.QuizActivity(
+        attempted=frozenset(quiz_id for quiz_id, _passed in rows),
+        passed=frozenset(quiz_id for quiz_id, passed in rows if passed),
+    )
+
+
 def on_personal_data(sender, payload: events.PersonalDataRequest) -> tuple[str, dict]:
     """Receiver: the person's quiz attempts (their own answers as choice numbers, never the
     key) and the extra attempts granted them, for their data download (GDPR art. 15)."""
