@@ -1,7 +1,7 @@
 """content: module text for search stored folded (case, diacritics off: "förvaring" -> "forvaring")
 
-Revision ID: 0021_search_folded
-Revises: 0020_reports_tally
+Revision ID: 0022_search_folded
+Revises: 0021_tallies_by_day
 Create Date: 2026-11-30 20:10:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_search_folded'
-down_revision = '0020_reports_tally'
+revision = '0022_search_folded'
+down_revision = '0021_tallies_by_day'
 branch_labels = None
 depends_on = None
 
