@@ -55,13 +55,13 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms import events
 from lms.extensions import db
+from lms.locks import lock_people
 from lms.models import User
 from lms.plugins.compliance import records
 from lms.plugins.compliance.models import ComplianceFact, ComplianceTally
@@ -268,18 +268,6 @@ def _apply(before: Counter, after: Counter) -> None:
         )
 
 
-def _lock(user_ids: list[int]) -> None:
-    if db.session.get_bind().dialect.name != "postgresql":
-        return  # SQLite: the writing transaction already holds the only write lock
-    db.session.execute(
-        text(
-            "SELECT count(pg_advisory_xact_lock(:ns, u)) FROM "
-            "(SELECT u FROM unnest(CAST(:ids AS integer[])) AS u ORDER BY u) AS ordered"
-        ),
-        {"ns": LOCK_NAMESPACE, "ids": user_ids},
-    )
-
-
 def refresh(user_ids) -> None:
     """Recompute these people's facts and move the tallies by the difference (the caller's
     transaction; nothing when the enrolment plugin is off)."""
@@ -289,7 +277,7 @@ def refresh(user_ids) -> None:
         rows = fact_rows(chunk)
         if rows is None:
             return
-        _lock(chunk)
+        lock_people(LOCK_NAMESPACE, chunk)
         before = _snapshot(chunk)
         db.session.execute(delete(FACTS).where(FACTS.c.user_id.in_(chunk)))
         db.session.execute(insert(FACTS).from_select(FACT_COLUMNS, rows))

@@ -10,10 +10,11 @@ the first has committed, so neither overwrites the other's facts with a stale vi
 
 from __future__ import annotations
 
-from sqlalchemy import String, cast, delete, except_, exists, func, insert, select, text
+from sqlalchemy import String, cast, delete, except_, exists, func, insert, select
 
 from lms import events
 from lms.extensions import db
+from lms.locks import lock_people
 from lms.models import User
 from lms.plugins.reports import tally
 from lms.plugins.reports.models import Untrained
@@ -34,18 +35,6 @@ UNTRAINED = Untrained.__table__
 UNTRAINED_COLUMNS = ("user_id", "centre_id", "profession")
 CHUNK = 500
 LOCK_NAMESPACE = 7240  # arbitrary: the first key of pg_advisory_xact_lock(int, int)
-
-
-def _lock(user_ids: list[int]) -> None:
-    if db.session.get_bind().dialect.name != "postgresql":
-        return  # SQLite: the writing transaction already holds the only write lock
-    db.session.execute(
-        text(
-            "SELECT count(pg_advisory_xact_lock(:ns, u)) FROM "
-            "(SELECT u FROM unnest(CAST(:ids AS integer[])) AS u ORDER BY u) AS ordered"
-        ),
-        {"ns": LOCK_NAMESPACE, "ids": user_ids},
-    )
 
 
 def _fill(t: Tables, filt: Filter) -> None:
@@ -73,7 +62,7 @@ def refresh(t: Tables, user_ids) -> None:
     ids = sorted(set(user_ids))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        _lock(chunk)
+        lock_people(LOCK_NAMESPACE, chunk)
         before = tally.snapshot(STATUS, COMPLETIONS, chunk)
         for table in (STATUS, COMPLETIONS):
             db.session.execute(delete(table).where(table.c.user_id.in_(chunk)))
