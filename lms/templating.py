@@ -26,6 +26,7 @@ class NavKey(NamedTuple):
     staff: bool  # centre admin or site admin: "Members"
     site_admin: bool  # "People"
     links: tuple
+    current: str | None  # the endpoint of the entry marked as the current page
 
 
 def _label_key(label) -> Hashable:
@@ -36,15 +37,39 @@ def _label_key(label) -> Hashable:
     return str(label)
 
 
-def nav_key(user, entries) -> NavKey:
-    """The :class:`NavKey` for ``user`` (None: not signed in) and their ``entries``."""
+def current_entry(endpoint: str | None, entries) -> str | None:
+    """The endpoint of the navigation entry to mark as the current page: the entry of this
+    very page; on the home page, the catalogue when the home page shows it; otherwise the
+    one entry of the page's own plugin (the people list is part of "Centre report", a
+    module page of "Courses"). None when no entry, or more than one, could be meant."""
+    if not endpoint:
+        return None
+    endpoints = [e.endpoint for e in entries]
+    if endpoint in endpoints:
+        return endpoint
+    if endpoint == "core.home" and "catalog.index" in current_app.view_functions:
+        endpoint = "catalog.index"
+        return endpoint if endpoint in endpoints else None
+    blueprint = endpoint.split(".", 1)[0]
+    same = [e for e in endpoints if e.split(".", 1)[0] == blueprint]
+    return same[0] if len(same) == 1 else None
+
+
+def nav_key(user, entries, endpoint: str | None = None) -> NavKey:
+    """The :class:`NavKey` for ``user`` (None: not signed in), their ``entries`` and the
+    page's ``endpoint``."""
     links = tuple(
         (_label_key(e.label), e.endpoint, e.order, tuple(sorted(e.values.items()))) for e in entries
     )
+    current = current_entry(endpoint, entries)
     if user is None:
-        return NavKey(False, False, False, links)
+        return NavKey(False, False, False, links, current)
     return NavKey(
-        True, user.has_role("centre_admin", "site_admin"), user.has_role("site_admin"), links
+        True,
+        user.has_role("centre_admin", "site_admin"),
+        user.has_role("site_admin"),
+        links,
+        current,
     )
 
 
@@ -62,7 +87,7 @@ def _build() -> dict:
     entries = nav_entries(current_app, user)
     return {
         "nav_entries": entries,
-        "nav_key": nav_key(user, entries),
+        "nav_key": nav_key(user, entries, request.endpoint),
         "current_locale": str(get_locale()),
         "profession_label": profession_label,
         "role_label": role_label,

@@ -159,9 +159,25 @@ def test_the_kept_navigation_follows_each_persons_roles_page_and_language(client
     assert "Course editing" in seen[("b@x.se", "/courses/")]
     assert "Course editing" not in seen[("admin@example.com", "/courses/")]
     assert seen[(None, "/courses/")] == ["*Courses", "Log in", "Register"]
+
     auth.login(learner)  # the same person in Swedish: the Swedish labels, kept apart
     client.post("/lang", data={"lang": "sv", "csrf_token": csrf(client)})
     assert nav_links(page(client, "/courses/"))[:2] == ["*Kurser", "Mina kurser"]
+
+
+def test_the_navigation_marks_the_section_a_page_belongs_to(client, auth, make_user, make_course):
+    """The home page shows the catalogue: "Courses" is current there too; a page of a
+    plugin with one entry (a course page, the centre's people list) marks that entry."""
+    make_course("marked", title="Marked Course", modules=1, quiz_modules=())
+    assert "*Courses" in nav_links(page(client, "/"))
+    auth.login(make_user(email="learner@example.com"))
+    assert "*Courses" in nav_links(page(client, "/"))
+    assert "*Courses" in nav_links(page(client, "/courses/marked/"))
+    auth.logout()
+    auth.login(make_user(role=Role.centre_admin, centre="skane", email="admin@example.com"))
+    links = nav_links(page(client, "/centre/people"))
+    assert "*Centre report" in links
+    assert sum(link.startswith("*") for link in links) == 1
 
 
 def csrf(client) -> str:
