@@ -17,6 +17,7 @@ from tests.e2e.conftest import ARTIFACTS, WCAG_TAGS, check_accessibility, login
 from tests.e2e.steps import (
     PASSWORD,
     answer_quiz,
+    complete_course,
     course_doc,
     quiz_link,
     quiz_questions,
@@ -369,15 +370,7 @@ def test_certificate_actions_are_in_view_at_390_without_scrolling(page_for):
     reached without scrolling sideways."""
     page = page_for("sv")
     register(page, "sv", name="Frida Fickformat")
-    course = "safe-handling"
-    page.goto(f"/courses/{course}/")
-    page.locator("form[action$='/enrol'] button").click()
-    page.wait_for_load_state()
-    for module in course_doc(course).modules:
-        page.goto(f"/courses/{course}/{module.slug}/")
-        path = quiz_link(page)
-        start_quiz(page, path)
-        answer_quiz(page, quiz_questions(course, slug_of(path), "sv"), right=True)
+    complete_course(page, "safe-handling", "sv")
     assert_action_in_view(page, "/me/", ".cert-panel table a[href$='.pdf']")
 
 
