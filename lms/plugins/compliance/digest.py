@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, func, select
 
 from lms.extensions import db
 from lms.models import User
@@ -70,18 +70,11 @@ def counts(today: date, centre_ids: list[int] | None = None) -> dict[int, Counts
     if cert is not None:
         # The newest valid certificate of a person and course, found from the expiry date's
         # index (a month of dates), not by grouping every certificate there is.
-        newer = cert.alias("newer")
         expiring = (
             select(users.c.centre_id, func.count(cert.c.id))
             .join(users, users.c.id == cert.c.user_id)
             .where(
-                cert.c.revoked_at.is_(None),
-                ~exists().where(
-                    newer.c.user_id == cert.c.user_id,
-                    newer.c.course_id == cert.c.course_id,
-                    newer.c.revoked_at.is_(None),
-                    newer.c.id > cert.c.id,
-                ),
+                tally.newest_valid(cert),
                 cert.c.expires_on >= today,
                 cert.c.expires_on <= today + timedelta(days=EXPIRING_DAYS),
             )

@@ -109,7 +109,7 @@ def _branch(users, kind: str, course, on, until, *where, source=None):
     return query.where(users.c.active.is_(True), users.c.centre_id.is_not(None), *where)
 
 
-def _newest_valid(cert):
+def newest_valid(cert):
     """Condition on ``cert``: not revoked, and no newer not revoked one of the course."""
     newer = cert.alias("newer")
     return and_(
@@ -131,7 +131,7 @@ def _held(users, user_ids):
         q = select(
             cert.c.user_id, cert.c.course_id, func.coalesce(cert.c.expires_on, _day(FOREVER))
         )
-        sources.append((q.where(_newest_valid(cert)), cert))
+        sources.append((q.where(newest_valid(cert)), cert))
     elif comp is not None:  # without certificates a counting completion holds (matrix rule)
         q = select(comp.c.user_id, comp.c.course_id, _day(FOREVER))
         sources.append((q.where(records.counting_completion(comp)), comp))
@@ -227,7 +227,7 @@ def fact_rows(user_ids=None):
                 _day(NEVER),
                 users.c.id == cert.c.user_id,
                 cert.c.expires_on.is_not(None),
-                _newest_valid(cert),
+                newest_valid(cert),
                 *mine,
             )
         )
